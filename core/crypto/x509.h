@@ -70,10 +70,10 @@ struct DistinguishedName {
 };
 
 enum class CertificateUse {
-  kCa,          // CA: keyCertSign, cRLSign, digitalSignature; basicConstraints CA:TRUE
-  kSigning,     // an identity: digitalSignature; basicConstraints CA:FALSE
-  kTlsServer,   // digitalSignature, keyEncipherment; extKeyUsage serverAuth+clientAuth
-  kTlsClient,   // digitalSignature, keyEncipherment; extKeyUsage clientAuth
+  kCa,         // CA: keyCertSign, cRLSign, digitalSignature; basicConstraints CA:TRUE
+  kSigning,    // an identity: digitalSignature; basicConstraints CA:FALSE
+  kTlsServer,  // digitalSignature, keyEncipherment; extKeyUsage serverAuth+clientAuth
+  kTlsClient,  // digitalSignature, keyEncipherment; extKeyUsage clientAuth
 };
 
 struct CertificateTemplate {

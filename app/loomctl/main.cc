@@ -1,0 +1,42 @@
+// loomctl: Loom's command-line front end (Loom's tshark: everything the GUI
+// does, headless).
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "app/loomctl/command.h"
+
+namespace loom::ctl {
+// Command families, each defined in its own <family>_command.cc.
+// Add a declaration and a row in kFamilies below, one line each.
+}  // namespace loom::ctl
+
+namespace {
+
+using loom::ctl::CommandFamily;
+
+const CommandFamily kFamilies[] = {
+    {"help", "show this list", nullptr},
+};
+
+void PrintUsage(std::FILE* out) {
+  std::fprintf(out, "usage: loomctl <command> [args...]\n\ncommands:\n");
+  for (const auto& family : kFamilies) std::fprintf(out, "  %-10s %s\n", family.name, family.summary);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0 ||
+      std::strcmp(argv[1], "-h") == 0) {
+    PrintUsage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  std::vector<std::string> args(argv + 2, argv + argc);
+  for (const auto& family : kFamilies) {
+    if (family.run != nullptr && std::strcmp(family.name, argv[1]) == 0) return family.run(args);
+  }
+  std::fprintf(stderr, "loomctl: unknown command '%s' (see 'loomctl help')\n", argv[1]);
+  return 2;
+}
