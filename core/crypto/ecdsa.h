@@ -68,7 +68,10 @@ class PrivateKey {
   EVP_PKEY* evp() const { return pkey_.get(); }
 
  private:
+  static Result<PrivateKey> FromOwnedEvp(EVP_PKEY* pkey);
+
   std::shared_ptr<EVP_PKEY> pkey_;
+  PublicKey public_key_;  // derived once at construction (public part only)
 };
 
 // True when the DER signature's S is at most half the P-256 group order.

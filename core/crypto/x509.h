@@ -27,6 +27,8 @@ class Certificate {
   // Every certificate of a PEM text (at least one).
   static Result<std::vector<Certificate>> AllFromPem(std::string_view pem);
   static Result<Certificate> FromDer(std::string_view der);
+  // Takes a reference on `x509`; an empty Certificate when it is null.
+  static Certificate FromX509(X509* x509);
 
   bool valid() const { return x509_ != nullptr; }
   std::string ToPem() const;
@@ -47,11 +49,18 @@ class Certificate {
   std::string AuthorityKeyId() const;
   std::vector<std::string> DnsNames() const;
   std::vector<std::string> IpAddresses() const;  // textual form
+  // Empty (valid() == false) when the certificate's key is not ECDSA P-256.
   PublicKey public_key() const;
 
   // True when this certificate's signature verifies with `issuer`'s key and
   // its issuer name equals the issuer's subject.
   bool IsIssuedBy(const Certificate& issuer) const;
+
+  // This certificate with its ECDSA signature's S replaced by n - S when S is
+  // high, as Fabric's MSP sanitizeCert does before comparing identities (Go
+  // and OpenSSL sign with either S). Still verifies with the same issuer key;
+  // returned unchanged when already low-S or not ECDSA-signed.
+  Result<Certificate> WithLowSSignature() const;
 
   X509* x509() const { return x509_.get(); }
   bool operator==(const Certificate& other) const;  // DER equality
@@ -86,17 +95,27 @@ struct CertificateTemplate {
 };
 
 // A certificate authority: a CA certificate and its private key.
-// Issued certificates carry SKI (SHA-256 of the subject key's point, as
-// cryptogen does), AKI (the CA's SKI), key usage and SANs from the template.
+// Certificates are X.509 v3 with a random positive 128-bit serial, signed
+// ecdsa-with-SHA256 with a low-S signature. They carry SKI (SHA-256 of the
+// subject key's point, as cryptogen does), AKI (the issuer's SKI; a root's
+// is its own), basicConstraints and keyUsage (both critical), extKeyUsage
+// and SANs from the template. Subject attributes are written in cryptogen's
+// order: C, ST, L, O, OU..., CN (empty fields are left out). Immutable and
+// safe to share across threads.
 class CertificateAuthority {
  public:
-  // A self-signed root CA for `key`.
+  // A self-signed root CA for `key`; `tmpl.use` must be kCa.
   static Result<CertificateAuthority> CreateRoot(const CertificateTemplate& tmpl, const PrivateKey& key);
   CertificateAuthority(Certificate cert, PrivateKey key);
 
   const Certificate& certificate() const { return cert_; }
   const PrivateKey& key() const { return key_; }
 
+  // A certificate for `subject_key` (use = kCa gives an intermediate CA).
+  // InvalidArgument for a bad template (empty common name, country that is
+  // not two letters, unparsable IP, not_after <= not_before);
+  // FailedPrecondition when this CA's certificate is not a CA or does not
+  // match its key.
   Result<Certificate> Issue(const CertificateTemplate& tmpl, const PublicKey& subject_key) const;
 
  private:
