@@ -76,7 +76,7 @@ struct GenesisOptions {
   // Where a node listens, by FQDN ("orderer.example.com"). Nodes not listed
   // get {fqdn, kDefaultOrdererPort} or {fqdn, kDefaultPeerPort}.
   std::map<std::string, NodeAddress> node_addresses;
-  // The channel header's timestamp; now when unset.
+  // The channel header's timestamp (whole seconds, as Fabric); now when unset.
   std::optional<std::chrono::system_clock::time_point> timestamp;
   // Writes DefaultAcls() into /Channel/Application.
   bool include_acls = true;
@@ -105,9 +105,10 @@ Result<common::Block> BuildGenesisBlockFromConfig(const common::Config& config, 
 Result<common::Block> BuildGenesisBlock(const config::Scenario& scenario, std::string_view channel,
                                         const std::string& crypto_dir, const GenesisOptions& options = {});
 
-// Cryptogen's paths for an org and its nodes under `crypto_dir`.
-std::string OrgMspDir(const std::string& crypto_dir, const config::Org& org);
-std::string OrdererTlsCertPath(const std::string& crypto_dir, const config::Org& org,
-                               const std::string& node);
+// The TLS certificate a raft consenter presents: cryptogen's
+// <org>/orderers/<fqdn>/tls/server.crt, used as both its server and client
+// certificate (as in Fabric's test network).
+std::string ConsenterTlsCertPath(const std::string& crypto_dir, const config::Org& org,
+                                 const std::string& node);
 
 }  // namespace loom::channelconfig

@@ -25,8 +25,11 @@ Result<common::Block> BuildGenesisBlockFromConfig(const common::Config& config, 
   // Unsigned, creator-less envelope, as configtxgen writes genesis blocks.
   const std::string nonce = protocol::NewNonce();
   const std::string tx_id = protocol::ComputeTxId(nonce, /*creator=*/"");
-  common::ChannelHeader channel_header = protocol::MakeChannelHeader(
-      common::CONFIG, channel_id, tx_id, options.timestamp.value_or(std::chrono::system_clock::now()));
+  // Whole seconds, as Fabric's MakeChannelHeader writes them.
+  const auto timestamp =
+      std::chrono::floor<std::chrono::seconds>(options.timestamp.value_or(std::chrono::system_clock::now()));
+  common::ChannelHeader channel_header =
+      protocol::MakeChannelHeader(common::CONFIG, channel_id, tx_id, timestamp);
   channel_header.set_version(kGenesisHeaderVersion);
   common::SignatureHeader signature_header = protocol::MakeSignatureHeader(/*creator=*/"", nonce);
 

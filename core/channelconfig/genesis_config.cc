@@ -8,6 +8,7 @@
 #include "core/channelconfig/config_tree.h"
 #include "core/channelconfig/duration.h"
 #include "core/channelconfig/genesis.h"
+#include "core/cryptogen/layout.h"
 #include "core/msp/msp_folder.h"
 #include "core/util/file_util.h"
 #include "orderer/configuration.pb.h"
@@ -38,7 +39,7 @@ std::string Principal(const Org& org, const char* role) {
 
 // The org's MSP value from <crypto_dir>/<domain>/msp.
 Result<::msp::MSPConfig> OrgMspValue(const std::string& crypto_dir, const Org& org) {
-  const std::string dir = OrgMspDir(crypto_dir, org);
+  const std::string dir = cryptogen::OrgMspFolder(crypto_dir, org);
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     return Status::NotFound("org " + org.name + ": MSP folder " + dir + " does not exist");
@@ -101,9 +102,7 @@ Result<std::string> EtcdRaftMetadata(const Scenario& scenario, const std::string
   for (const auto& org : scenario.orgs) {
     for (const auto& node : org.orderers) {
       const std::string fqdn = config::NodeFqdn(node, org.domain);
-      // cryptogen's orderer TLS certificate serves as both the server and the
-      // client certificate of the consenter (as in Fabric's test network).
-      const std::string cert_path = OrdererTlsCertPath(crypto_dir, org, node);
+      const std::string cert_path = ConsenterTlsCertPath(crypto_dir, org, node);
       auto cert = ReadFile(cert_path);
       if (!cert.ok()) return cert.status().WithContext("raft consenter " + fqdn + ": TLS certificate");
       NodeAddress address = AddressOf(options, fqdn, NodeKind::kOrderer);
@@ -213,13 +212,8 @@ std::string KnownChannels(const Scenario& scenario) {
 
 }  // namespace
 
-std::string OrgMspDir(const std::string& crypto_dir, const Org& org) {
-  return (std::filesystem::path(crypto_dir) / org.domain / "msp").string();
-}
-
-std::string OrdererTlsCertPath(const std::string& crypto_dir, const Org& org, const std::string& node) {
-  return (std::filesystem::path(crypto_dir) / org.domain / "orderers" / config::NodeFqdn(node, org.domain) /
-          "tls" / "server.crt")
+std::string ConsenterTlsCertPath(const std::string& crypto_dir, const Org& org, const std::string& node) {
+  return (std::filesystem::path(cryptogen::OrdererFolder(crypto_dir, org, node)) / "tls" / "server.crt")
       .string();
 }
 
