@@ -2,10 +2,15 @@
 #include <algorithm>
 #include <map>
 
+#include <memory>
+#include <optional>
+
 #include "core/protocol/decode_parts.h"
+#include "core/protocol/message_node.h"
 #include "ledger/rwset/kvrwset/kv_rwset.pb.h"
 #include "ledger/rwset/rwset.pb.h"
 #include "peer/chaincode_event.pb.h"
+#include "peer/lifecycle/lifecycle.pb.h"
 #include "peer/proposal.pb.h"
 #include "peer/proposal_response.pb.h"
 #include "peer/transaction.pb.h"
@@ -19,6 +24,35 @@ std::vector<std::string> SortedKeys(const Map& map) {
   for (const auto& [key, value] : map) keys.push_back(key);
   std::sort(keys.begin(), keys.end());
   return keys;
+}
+
+constexpr const char* kLifecycleChaincode = "_lifecycle";
+
+// _lifecycle takes one protobuf argument and answers with one protobuf
+// result, typed by the function: lifecycle.<Function>Args / <Function>Result.
+// Returns a node only when such a type exists.
+std::optional<DecodedNode> LifecycleMessageNode(std::string name, const std::string& function,
+                                                const std::string& suffix, std::string_view bytes) {
+  const auto* file = lifecycle::InstallChaincodeArgs::descriptor()->file();
+  const google::protobuf::Descriptor* type = file->FindMessageTypeByName(function + suffix);
+  if (type == nullptr) return std::nullopt;
+  std::unique_ptr<google::protobuf::Message> message(
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
+  if (!Parse(bytes, message.get()))
+    return DecodedNode::Undecodable(std::move(name), "not a " + type->full_name());
+  DecodedNode node = MessageNode(std::move(name), *message);
+  node.children.insert(node.children.begin(), DecodedNode::Symbol("type", type->full_name()));
+  return node;
+}
+
+// The function a _lifecycle proposal calls, or "" for other chaincodes.
+std::string LifecycleFunction(std::string_view proposal_payload_bytes) {
+  protos::ChaincodeProposalPayload payload;
+  protos::ChaincodeInvocationSpec invocation;
+  if (!Parse(proposal_payload_bytes, &payload) || !Parse(payload.input(), &invocation)) return {};
+  const protos::ChaincodeSpec& spec = invocation.chaincode_spec();
+  if (spec.chaincode_id().name() != kLifecycleChaincode || spec.input().args_size() == 0) return {};
+  return spec.input().args(0);
 }
 
 DecodedNode VersionNode(const kvrwset::KVRead& read) {
@@ -162,41 +196,52 @@ DecodedNode EventsNode(std::string_view bytes) {
   return node;
 }
 
-DecodedNode ResponseNode(const protos::Response& response) {
+DecodedNode ResponseNode(const protos::Response& response, const std::string& lifecycle_function) {
   DecodedNode node = DecodedNode::Group("response");
   node.Add(DecodedNode::Number("status", response.status()));
   node.Add(DecodedNode::Text("message", response.message()));
   node.Add(DecodedNode::Bytes("payload", response.payload()));
+  if (!lifecycle_function.empty() && !response.payload().empty()) {
+    if (auto result =
+            LifecycleMessageNode("decoded_payload", lifecycle_function, "Result", response.payload())) {
+      node.Add(std::move(*result));
+    }
+  }
   return node;
 }
 
-DecodedNode ChaincodeActionNode(std::string_view bytes) {
+DecodedNode ChaincodeActionNode(std::string_view bytes, const std::string& lifecycle_function) {
   protos::ChaincodeAction action;
   if (!Parse(bytes, &action)) return DecodedNode::Undecodable("extension", "not a protos.ChaincodeAction");
   DecodedNode node = DecodedNode::Group("extension");
   node.Add(ChaincodeIdNode("chaincode_id", action.chaincode_id()));
-  node.Add(ResponseNode(action.response()));
+  node.Add(ResponseNode(action.response(), lifecycle_function));
   if (!action.events().empty()) node.Add(EventsNode(action.events()));
   node.Add(TxReadWriteSetNode(action.results()));
   return node;
 }
 
-DecodedNode ProposalResponsePayloadNode(std::string_view bytes) {
+DecodedNode ProposalResponsePayloadNode(std::string_view bytes, const std::string& lifecycle_function) {
   protos::ProposalResponsePayload payload;
   if (!Parse(bytes, &payload)) {
     return DecodedNode::Undecodable("proposal_response_payload", "not a protos.ProposalResponsePayload");
   }
   DecodedNode node = DecodedNode::Group("proposal_response_payload");
   node.Add(DecodedNode::Hex("proposal_hash", payload.proposal_hash()));
-  node.Add(ChaincodeActionNode(payload.extension()));
+  node.Add(ChaincodeActionNode(payload.extension(), lifecycle_function));
   return node;
 }
 
-DecodedNode ChaincodeInputNode(const protos::ChaincodeInput& input) {
+DecodedNode ChaincodeInputNode(const protos::ChaincodeInput& input, const std::string& chaincode) {
   DecodedNode node = DecodedNode::Group("input");
   if (input.args_size() > 0) node.Add(DecodedNode::Bytes("function", input.args(0)));
   DecodedNode& args = node.Add(DecodedNode::List("args"));
   for (int i = 1; i < input.args_size(); ++i) args.Add(DecodedNode::Bytes("", input.args(i)));
+  if (chaincode == kLifecycleChaincode && input.args_size() == 2) {
+    if (auto decoded = LifecycleMessageNode("decoded_args", input.args(0), "Args", input.args(1))) {
+      node.Add(std::move(*decoded));
+    }
+  }
   if (input.is_init()) node.Add(DecodedNode::Bool("is_init", true));
   if (!input.decorations().empty()) {
     DecodedNode& decorations = node.Add(DecodedNode::Group("decorations"));
@@ -223,7 +268,7 @@ DecodedNode ChaincodeProposalPayloadNode(std::string_view bytes) {
                                                   ? protos::ChaincodeSpec_Type_Name(spec.type())
                                                   : "UNKNOWN(" + std::to_string(spec.type()) + ")"));
     spec_node.Add(ChaincodeIdNode("chaincode_id", spec.chaincode_id()));
-    spec_node.Add(ChaincodeInputNode(spec.input()));
+    spec_node.Add(ChaincodeInputNode(spec.input(), spec.chaincode_id().name()));
     if (spec.timeout() != 0) spec_node.Add(DecodedNode::Number("timeout", spec.timeout()));
   }
   if (!payload.transientmap().empty()) {
@@ -252,7 +297,8 @@ DecodedNode ChaincodeActionPayloadNode(std::string_view bytes) {
   DecodedNode node = DecodedNode::Group("payload");
   node.Add(ChaincodeProposalPayloadNode(payload.chaincode_proposal_payload()));
   DecodedNode& action = node.Add(DecodedNode::Group("action"));
-  action.Add(ProposalResponsePayloadNode(payload.action().proposal_response_payload()));
+  action.Add(ProposalResponsePayloadNode(payload.action().proposal_response_payload(),
+                                         LifecycleFunction(payload.chaincode_proposal_payload())));
   action.Add(EndorsementsNode(payload.action().endorsements()));
   return node;
 }

@@ -9,6 +9,9 @@
 #include "core/crypto/hash.h"
 #include "core/protocol/block.h"
 #include "core/protocol/block_signature.h"
+#include "core/protocol/message_node.h"
+#include "ledger/rwset/kvrwset/kv_rwset.pb.h"
+#include "orderer/configuration.pb.h"
 #include "test_support.h"
 #include "test_transactions.h"
 
@@ -114,6 +117,12 @@ TEST_F(FabricSampleDecodeTest, LifecycleTransactionShowsProposalRwSetAndEndorsem
   const std::string action = payload + "transaction/actions/0/payload/";
   EXPECT_EQ(Value(root, action + "chaincode_proposal_payload/chaincode_spec/input/function"),
             "ApproveChaincodeDefinitionForMyOrg");
+  const std::string decoded_args = action + "chaincode_proposal_payload/chaincode_spec/input/decoded_args/";
+  EXPECT_EQ(Value(root, decoded_args + "type"), "lifecycle.ApproveChaincodeDefinitionForMyOrgArgs");
+  EXPECT_EQ(Value(root, decoded_args + "name"), "marbles");
+  EXPECT_EQ(Value(root, decoded_args + "sequence"), "1");
+  EXPECT_EQ(Value(root, decoded_args + "source/local_package/package_id"),
+            "marbles_1:f7ff247d03e736ac5bbed767fae3af132d7bbaf2138ff0b4139ab5eea2edf61e");
   const std::string response = action + "action/proposal_response_payload/extension/";
   EXPECT_EQ(Value(root, response + "response/status"), "200");
   EXPECT_EQ(Value(root, response + "chaincode_id/version"), "syscc");
@@ -245,6 +254,25 @@ TEST(BlockDecoderTest, OrdererSignedBlockShowsSignerAndLastConfig) {
   EXPECT_EQ(Value(root, "metadata/signatures/signatures/0/creator/mspid"), "OrdererMSP");
   EXPECT_EQ(Value(root, "metadata/transactions_filter/1"), "MVCC_READ_CONFLICT");
   EXPECT_EQ(Value(root, "metadata/transactions_filter/2"), "NOT_VALIDATED");
+}
+
+TEST(MessageNodeTest, RendersSetFieldsByKind) {
+  kvrwset::KVRWSet set;
+  set.add_reads()->set_key("a");
+  set.mutable_reads(0)->mutable_version()->set_block_num(3);
+  set.add_writes()->set_value(std::string("\x00\x01", 2));
+  set.mutable_writes(0)->set_is_delete(true);
+  DecodedNode node = MessageNode("set", set);
+  EXPECT_EQ(Value(node, "reads/0/key"), "a");
+  EXPECT_EQ(Value(node, "reads/0/version/block_num"), "3");
+  EXPECT_EQ(node.Find("reads/0/version/tx_num"), nullptr);  // unset fields are left out
+  EXPECT_EQ(Value(node, "writes/0/is_delete"), "true");
+  EXPECT_EQ(Value(node, "writes/0/value"), "0x0001");
+  EXPECT_EQ(node.Find("range_queries_info"), nullptr);
+
+  orderer::ConsensusType consensus;
+  consensus.set_state(orderer::ConsensusType::STATE_MAINTENANCE);
+  EXPECT_EQ(Value(MessageNode("c", consensus), "state"), "STATE_MAINTENANCE");
 }
 
 TEST(DecodedNodeTest, JsonEscapesHostileTextAndKeepsDuplicateNamesApart) {
