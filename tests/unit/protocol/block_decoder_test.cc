@@ -10,6 +10,7 @@
 #include "core/protocol/block.h"
 #include "core/protocol/block_signature.h"
 #include "core/protocol/message_node.h"
+#include "json_check.h"
 #include "ledger/rwset/kvrwset/kv_rwset.pb.h"
 #include "orderer/configuration.pb.h"
 #include "test_support.h"
@@ -23,8 +24,16 @@ std::string Value(const DecodedNode& root, std::string_view path) {
   return node == nullptr ? "<missing " + std::string(path) + ">" : node->value;
 }
 
-// Parses JSON with python3 (skips when python3 is absent).
+bool HavePython() {
+  return std::system("python3 -c 'import json' > /dev/null 2>&1") == 0;
+}
+
+// Checks JSON with a strict C++ checker and, when python3 is there, with
+// `python3 -m json.tool` as well.
 bool IsValidJson(const std::string& json, std::string* error) {
+  *error = testing::CheckJson(json);
+  if (!error->empty()) return false;
+  if (!HavePython()) return true;
   testing::TempDir dir;
   {
     std::ofstream out(dir.File("in.json"), std::ios::binary);
@@ -36,10 +45,6 @@ bool IsValidJson(const std::string& json, std::string* error) {
   std::ifstream in(dir.File("err.txt"));
   error->assign((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return ok;
-}
-
-bool HavePython() {
-  return std::system("python3 -c 'import json' > /dev/null 2>&1") == 0;
 }
 
 class FabricSampleDecodeTest : public ::testing::Test {
@@ -164,7 +169,6 @@ TEST_F(FabricSampleDecodeTest, MarblesTransactionsShowWrittenKeysAndValues) {
 }
 
 TEST_F(FabricSampleDecodeTest, JsonOfEveryBlockIsValid) {
-  if (!HavePython()) GTEST_SKIP() << "python3 not found";
   for (const common::Block& block : blocks_) {
     std::string error;
     EXPECT_TRUE(IsValidJson(RenderJson(DecodeBlock(block)), &error)) << error;
@@ -289,10 +293,13 @@ TEST(DecodedNodeTest, JsonEscapesHostileTextAndKeepsDuplicateNamesApart) {
   EXPECT_NE(json.find("\"quote (2)\": \"again\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"n\": -5"), std::string::npos) << json;
   EXPECT_EQ(root.Find("items/1")->name, "1");
-  if (HavePython()) {
-    std::string error;
-    EXPECT_TRUE(IsValidJson(json, &error)) << error << json;
+  std::string error;
+  EXPECT_TRUE(IsValidJson(json, &error)) << error << json;
+  for (const char* bad :
+       {"{\"a\": [1,]}", "{\"a\" 1}", "[\"\x01\"]", "[\"\\x\"]", "[01]", "{}{}", "[1.]", "{"}) {
+    EXPECT_FALSE(IsValidJson(bad, &error)) << bad;
   }
+  EXPECT_TRUE(IsValidJson(" [0, -1.5e+3, \"\\u00e9\", true, false, null, {}] ", &error)) << error;
   std::string text = RenderText(root);
   EXPECT_NE(text.find("quote: \"say \\\"hi\\\"\\n\\x01\""), std::string::npos) << text;
   EXPECT_NE(text.find("  items\n    [0]: true\n    [1]: {}\n"), std::string::npos) << text;
