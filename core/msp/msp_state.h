@@ -56,7 +56,7 @@ class IdentityCache {
                      std::shared_ptr<const ChainValidation> validation);
 
  private:
-  static constexpr size_t kMaxEntries = 16384;
+  static constexpr size_t kMaxEntries = 4096;
   void MakeRoomLocked();
 
   mutable std::mutex mutex_;
