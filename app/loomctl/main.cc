@@ -11,6 +11,7 @@ namespace loom::ctl {
 // Command families, each defined in its own <family>_command.cc.
 // Add a declaration and a row in kFamilies below, one line each.
 int RunBlockCommand(const std::vector<std::string>& args);
+int RunCryptoCommand(const std::vector<std::string>& args);
 int RunChannelCommand(const std::vector<std::string>& args);
 }  // namespace loom::ctl
 
@@ -21,6 +22,7 @@ using loom::ctl::CommandFamily;
 const CommandFamily kFamilies[] = {
     {"help", "show this list", nullptr},
     {"block", "decode and verify block files", loom::ctl::RunBlockCommand},
+    {"crypto", "generate keys and certificates (cryptogen)", loom::ctl::RunCryptoCommand},
     {"channel", "build and inspect channel config (genesis) blocks", loom::ctl::RunChannelCommand},
 };
 
