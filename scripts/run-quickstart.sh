@@ -14,7 +14,7 @@ echo "== loomctl crypto generate $scenario -o $run_dir/crypto"
 "$loomctl" crypto generate "$scenario" -o "$run_dir/crypto"
 
 # Every channel of the scenario gets its genesis block.
-channels=$("$loomctl" channel list "$scenario")
+channels=$("$loomctl" scenario channels "$scenario")
 for channel in $channels; do
   block="$run_dir/channel/$channel.genesis.block"
   echo

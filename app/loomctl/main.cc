@@ -13,6 +13,7 @@ namespace loom::ctl {
 int RunBlockCommand(const std::vector<std::string>& args);
 int RunCryptoCommand(const std::vector<std::string>& args);
 int RunChannelCommand(const std::vector<std::string>& args);
+int RunScenarioCommand(const std::vector<std::string>& args);
 }  // namespace loom::ctl
 
 namespace {
@@ -24,6 +25,7 @@ const CommandFamily kFamilies[] = {
     {"block", "decode and verify block files", loom::ctl::RunBlockCommand},
     {"crypto", "generate keys and certificates (cryptogen)", loom::ctl::RunCryptoCommand},
     {"channel", "build and inspect channel config (genesis) blocks", loom::ctl::RunChannelCommand},
+    {"scenario", "check a scenario file and list what it describes", loom::ctl::RunScenarioCommand},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -9,7 +9,8 @@
 // validate them; a Scenario built or edited in code (the GUI designer) is
 // checked with ValidateScenario (core/config/scenario_validator.h).
 //
-// Policy strings are stored as text; their syntax is checked by core/policy.
+// Policy strings are stored as text; validation parses them with core/policy
+// (syntax, and MSP ids that the scenario declares).
 #pragma once
 
 #include <chrono>

@@ -27,12 +27,13 @@ Status ValidateChannels(const ValidationContext& v) {
     }
     std::string policies = ChildPath(path, "policies");
     const ChannelPolicies& p = channel.policies;
-    LOOM_RETURN_IF_ERROR(v.CheckPolicyText(ChildPath(policies, "readers"), p.readers));
-    LOOM_RETURN_IF_ERROR(v.CheckPolicyText(ChildPath(policies, "writers"), p.writers));
-    LOOM_RETURN_IF_ERROR(v.CheckPolicyText(ChildPath(policies, "admins"), p.admins));
-    LOOM_RETURN_IF_ERROR(v.CheckPolicyText(ChildPath(policies, "endorsement"), p.endorsement));
+    const std::vector<std::string> all_msps = v.AllMspIds();
+    LOOM_RETURN_IF_ERROR(v.CheckPolicyText(ChildPath(policies, "readers"), p.readers, all_msps));
+    LOOM_RETURN_IF_ERROR(v.CheckPolicyText(ChildPath(policies, "writers"), p.writers, all_msps));
+    LOOM_RETURN_IF_ERROR(v.CheckPolicyText(ChildPath(policies, "admins"), p.admins, all_msps));
+    LOOM_RETURN_IF_ERROR(v.CheckPolicyText(ChildPath(policies, "endorsement"), p.endorsement, all_msps));
     LOOM_RETURN_IF_ERROR(
-        v.CheckPolicyText(ChildPath(policies, "lifecycle_endorsement"), p.lifecycle_endorsement));
+        v.CheckPolicyText(ChildPath(policies, "lifecycle_endorsement"), p.lifecycle_endorsement, all_msps));
   }
   return Status::Ok();
 }
@@ -72,7 +73,11 @@ Status ValidateChaincodes(const ValidationContext& v) {
       LOOM_RETURN_IF_ERROR(v.Expect(ChildPath(path, "address"), CheckHostPort(cc.address)));
     }
     std::string policy_path = ChildPath(path, "policy");
-    LOOM_RETURN_IF_ERROR(v.CheckPolicyText(policy_path, cc.policy));
+    // An endorsement policy may only name the channel's member orgs: no
+    // other org's peer can endorse on the channel.
+    LOOM_RETURN_IF_ERROR(v.CheckPolicyText(policy_path, cc.policy,
+                                           v.ChannelMspIds(*FindChannel(v.scenario, cc.channel)),
+                                           /*allow_path=*/true));
     if (cc.policy[0] == '/' &&
         (cc.policy.size() == 1 || cc.policy.back() == '/' || cc.policy.find("//") != std::string::npos)) {
       return v.Fail(policy_path, Quote(cc.policy) + " is not a channel config policy path like " +

@@ -1,5 +1,9 @@
 #include "core/config/validation_context.h"
 
+#include "core/policy/known_msps.h"
+#include "core/policy/policy_text.h"
+#include "core/policy/signature_policy_parser.h"
+
 #include "core/config/name_rules.h"
 #include "core/config/suggest.h"
 
@@ -49,9 +53,35 @@ Status ValidationContext::CheckOrgReference(const std::string& path, const std::
   return Fail(path, message + "; declared orgs are " + JoinQuoted(OrgNames()));
 }
 
-Status ValidationContext::CheckPolicyText(const std::string& path, const std::string& policy) const {
+Status ValidationContext::CheckPolicyText(const std::string& path, const std::string& policy,
+                                          const std::vector<std::string>& msp_ids, bool allow_path) const {
   if (policy.empty()) return Fail(path, "must not be empty");
-  return Expect(path, CheckText(policy, /*multi_line=*/false));
+  LOOM_RETURN_IF_ERROR(Expect(path, CheckText(policy, /*multi_line=*/false)));
+  if (allow_path && policy[0] == '/') return Status::Ok();
+  if (policy::ClassifyPolicyText(policy) == policy::PolicyTextKind::kImplicitMeta) {
+    auto parsed = policy::ParsePolicy(policy);
+    if (!parsed.ok()) return Fail(path, Quote(policy) + ": " + parsed.status().message());
+    return Status::Ok();
+  }
+  auto parsed = policy::ParseSignaturePolicyWithColumns(policy);
+  if (!parsed.ok()) return Fail(path, Quote(policy) + ": " + parsed.status().message());
+  Status known = policy::ValidateKnownMsps(*parsed, msp_ids);
+  if (!known.ok()) return Fail(path, Quote(policy) + ": " + known.message());
+  return Status::Ok();
+}
+
+std::vector<std::string> ValidationContext::AllMspIds() const {
+  std::vector<std::string> ids;
+  for (const auto& org : scenario.orgs) ids.push_back(org.mspid);
+  return ids;
+}
+
+std::vector<std::string> ValidationContext::ChannelMspIds(const Channel& channel) const {
+  std::vector<std::string> ids;
+  for (const auto& name : channel.orgs) {
+    if (const Org* org = FindOrg(scenario, name)) ids.push_back(org->mspid);
+  }
+  return ids;
 }
 
 std::vector<std::string> ValidationContext::OrgNames() const {

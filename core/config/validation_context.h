@@ -48,8 +48,16 @@ class ValidationContext {
                      FirstUse* seen) const;
   // `name` must be a declared org (by name; a hint catches an MSP ID).
   Status CheckOrgReference(const std::string& path, const std::string& name) const;
-  // Policy syntax belongs to core/policy; here only what any policy needs.
-  Status CheckPolicyText(const std::string& path, const std::string& policy) const;
+  // The policy must parse as Fabric's signature policy language or an
+  // ImplicitMeta policy (core/policy), or be a channel config policy path
+  // ("/Channel/...") when `allow_path`; every MSP id a signature policy names
+  // must be one of `msp_ids`.
+  Status CheckPolicyText(const std::string& path, const std::string& policy,
+                         const std::vector<std::string>& msp_ids, bool allow_path = false) const;
+
+  // MSP ids of every org, or of a channel's member orgs.
+  std::vector<std::string> AllMspIds() const;
+  std::vector<std::string> ChannelMspIds(const Channel& channel) const;
 
   std::vector<std::string> OrgNames() const;
   std::vector<std::string> ChannelNames() const;

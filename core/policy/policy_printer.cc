@@ -29,10 +29,11 @@ class Printer {
                                      std::to_string(count) + " rules cannot be written (allowed 0.." +
                                      std::to_string(count + 1) + ")");
     }
-    if (n == count) {
-      *out += "AND(";
-    } else if (n == 1) {
+    // One of one prints as OR, the way configtxgen's org policies are written.
+    if (n == 1) {
       *out += "OR(";
+    } else if (n == count) {
+      *out += "AND(";
     } else {
       *out += "OutOf(" + std::to_string(n) + ", ";
     }

@@ -36,8 +36,9 @@ std::string RuleToText(const common::SignaturePolicy& rule, const common::Signat
         operands += RuleToText(sub_rule, envelope);
       }
       int count = n_out_of.rules_size();
-      if (n_out_of.n() == count && count > 0) return "AND(" + operands + ")";
+      // One of one prints as OR, the way configtxgen's org policies are written.
       if (n_out_of.n() == 1) return "OR(" + operands + ")";
+      if (n_out_of.n() == count && count > 0) return "AND(" + operands + ")";
       return "OutOf(" + std::to_string(n_out_of.n()) + (operands.empty() ? "" : ", ") + operands + ")";
     }
     case common::SignaturePolicy::TYPE_NOT_SET: break;

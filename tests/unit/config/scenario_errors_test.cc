@@ -215,6 +215,26 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"BadNetworkName", Edit("network: t", "network: My_Lab"),
                 "x.yaml:1:10: network: 'My_Lab' is not allowed; use lower-case letters, digits and '-', "
                 "starting with a letter or digit"},
+        BadCase{
+            "PolicySyntaxError",
+            Edit("path: chaincode/cc",
+                 "path: chaincode/cc\n    policy: \"AND('Org1MSP.peer' 'Org1MSP.admin')\""),
+            "x.yaml:16:13: chaincodes[0].policy: 'AND('Org1MSP.peer' 'Org1MSP.admin')': column 20: expected "
+            "',' or ')' but found string 'Org1MSP.admin'"},
+        BadCase{
+            "PolicyNamesUnknownMsp",
+            Edit("path: chaincode/cc", "path: chaincode/cc\n    policy: \"OR('Org9MSP.peer')\""),
+            "x.yaml:16:13: chaincodes[0].policy: 'OR('Org9MSP.peer')': column 4: unknown MSP id 'Org9MSP' "
+            "(known: Org1MSP)"},
+        BadCase{
+            "EndorsementPolicyNamesANonMemberOrg",
+            Edit("path: chaincode/cc", "path: chaincode/cc\n    policy: \"OR('OrdMSP.member')\""),
+            "x.yaml:16:13: chaincodes[0].policy: 'OR('OrdMSP.member')': column 4: unknown MSP id 'OrdMSP' "
+            "(known: Org1MSP)"},
+        BadCase{"ChannelPolicyBadImplicitMeta",
+                Edit("orgs: [Org1]", "orgs: [Org1]\n    policies: {readers: SOME Readers}"),
+                "x.yaml:13:25: channels[0].policies.readers: 'SOME Readers': column 1: unknown operator "
+                "'SOME': expected AND, OR or OutOf"},
         BadCase{"NonScalarKey", std::string(kBase) + "? [a]\n: b\n",
                 "x.yaml:16:3: <key>: a field name must be plain text, got a list"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });

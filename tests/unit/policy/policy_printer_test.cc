@@ -48,6 +48,8 @@ TEST(PolicyPrinterTest, NormalisesSpellingQuotesAndSpacing) {
   EXPECT_EQ(PrintOrDie(ParseOrDie("and ( \"A.peer\",'B.member' )")), "AND('A.peer', 'B.member')");
   EXPECT_EQ(PrintOrDie(ParseOrDie("outof('1', 'A.peer', 'B.peer')")), "OR('A.peer', 'B.peer')");
   EXPECT_EQ(PrintOrDie(ParseOrDie("OutOf(2, 'A.peer', 'B.peer')")), "AND('A.peer', 'B.peer')");
+  // One of one is written as OR, as configtxgen writes org policies.
+  EXPECT_EQ(PrintOrDie(ParseOrDie("AND('A.admin')")), "OR('A.admin')");
   EXPECT_EQ(PrintOrDie(ParseOrDie("OutOf(2, 'A.peer', 'B.peer', 'C.peer')")),
             "OutOf(2, 'A.peer', 'B.peer', 'C.peer')");
   EXPECT_EQ(PrintOrDie(ParseOrDie("OR('A.member', AND('B.member', 'C.member'))")),

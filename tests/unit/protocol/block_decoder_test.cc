@@ -97,7 +97,7 @@ TEST_F(FabricSampleDecodeTest, GenesisBlockShowsTheChannelConfig) {
   EXPECT_EQ(Value(root, org + "values/MSP/value/config/name"), "SampleOrg");
   EXPECT_EQ(Value(root, org + "values/MSP/value/config/root_certs/0"),
             "CN=ca.org1.example.com,OU=COP,O=org1.example.com,L=San Francisco,ST=California,C=US");
-  EXPECT_EQ(Value(root, org + "policies/Admins/policy/rule"), "AND('SampleOrg.admin')");
+  EXPECT_EQ(Value(root, org + "policies/Admins/policy/rule"), "OR('SampleOrg.admin')");
   const DecodedNode* acls = root.Find(channel + "groups/Application/values/ACLs/value/acls");
   ASSERT_NE(acls, nullptr);
   bool found_propose = false;

@@ -46,7 +46,7 @@ TEST_F(PolicyTextTest, AndOrAndOutOfAreRenderedByTheirThresholds) {
   *envelope_.mutable_rule() = OutOf(2, {SignedBy(0), SignedBy(1), SignedBy(2)});
   EXPECT_EQ(SignaturePolicyToText(envelope_), "OutOf(2, 'Org1MSP.peer', 'Org2MSP.member', 'Org3MSP.admin')");
   *envelope_.mutable_rule() = OutOf(1, {SignedBy(2)});
-  EXPECT_EQ(SignaturePolicyToText(envelope_), "AND('Org3MSP.admin')");
+  EXPECT_EQ(SignaturePolicyToText(envelope_), "OR('Org3MSP.admin')");
   *envelope_.mutable_rule() = OutOf(0, {});
   EXPECT_EQ(SignaturePolicyToText(envelope_), "OutOf(0)");
 }
