@@ -1,0 +1,199 @@
+#include "nodes/orderer/orderer_node.h"
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/service_type.h>
+
+#include <filesystem>
+#include <mutex>
+
+#include "core/channelconfig/config_reader.h"
+#include "core/msp/signing_identity.h"
+#include "core/ops/health.h"
+#include "core/ops/metrics.h"
+#include "core/ops/operations_server.h"
+#include "core/orderer/atomic_broadcast_service.h"
+#include "core/orderer/broadcast_handler.h"
+#include "core/orderer/channel.h"
+#include "core/orderer/deliver_handler.h"
+#include "core/orderer/worker_pool.h"
+#include "core/protocol/block_file.h"
+#include "core/protocol/signer.h"
+#include "core/trace/observer_service.h"
+#include "core/trace/trace_hub.h"
+#include "core/util/file_util.h"
+#include "nodes/orderer/orderer_telemetry.h"
+
+namespace loom::orderer {
+namespace {
+
+Result<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const TlsSettings& tls) {
+  if (!tls.enabled) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions options(tls.client_ca_file.empty()
+                                                ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                                : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  LOOM_ASSIGN_OR_RETURN(pair.private_key, ReadFile(tls.key_file));
+  LOOM_ASSIGN_OR_RETURN(pair.cert_chain, ReadFile(tls.cert_file));
+  options.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!tls.client_ca_file.empty()) {
+    LOOM_ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile(tls.client_ca_file));
+  }
+  return grpc::SslServerCredentials(options);
+}
+
+}  // namespace
+
+// Members are destroyed bottom-up: the server goes before the services and
+// handlers it calls, those before the channels, the channels before the
+// telemetry they report to.
+struct OrdererNode::State {
+  OrdererNodeConfig config;
+  std::unique_ptr<protocol::Signer> signer;
+  std::unique_ptr<trace::TraceHub> hub;
+  ops::MetricsRegistry metrics;
+  ops::HealthRegistry health;
+  std::unique_ptr<OrdererTelemetry> telemetry;
+  ChannelRegistry registry;
+  std::vector<std::shared_ptr<Channel>> channels;
+  std::unique_ptr<BroadcastHandler> broadcast;
+  std::unique_ptr<DeliverHandler> deliver;
+  std::unique_ptr<WorkerPool> workers;  // drained before the handlers its tasks call go
+  std::unique_ptr<grpc::Service> atomic_broadcast;
+  std::unique_ptr<trace::ObserverService> observer;
+  std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<ops::OperationsServer> operations;
+  std::string listen_address;
+  std::vector<std::string> notes;
+  std::mutex shutdown_mutex;
+  bool shut_down = false;
+
+  Status AddChannel(std::shared_ptr<Channel> channel) {
+    LOOM_RETURN_IF_ERROR(registry.Add(channel));
+    const std::string& id = channel->channel_id();
+    for (const std::string& note : channel->recovery_notes()) notes.push_back("channel " + id + ": " + note);
+    telemetry->SetHeight(id, channel->block_store().Height());
+    Channel* raw = channel.get();
+    LOOM_RETURN_IF_ERROR(health.Register("orderer.channel." + id, [raw] { return raw->health(); }));
+    channels.push_back(std::move(channel));
+    return Status::Ok();
+  }
+
+  Status OpenChannels(const std::vector<std::string>& join_blocks) {
+    ChannelOptions options;
+    options.signer = signer.get();
+    options.events = telemetry.get();
+    for (const std::string& file : join_blocks) {
+      LOOM_ASSIGN_OR_RETURN(common::Block genesis, protocol::ReadBlockFile(file));
+      auto channel_config = channelconfig::ReadChannelConfig(genesis);
+      if (!channel_config.ok()) return channel_config.status().WithContext(file);
+      const std::string& id = channel_config->channel_id;
+      if (registry.Find(id) != nullptr) continue;  // joined twice on the command line
+      LOOM_RETURN_IF_ERROR(ValidateChannelId(id).WithContext(file));
+      auto channel = Channel::Join(ChannelDir(config.data_dir, id), genesis, options);
+      if (!channel.ok()) return channel.status().WithContext("joining channel " + id + " from " + file);
+      LOOM_RETURN_IF_ERROR(AddChannel(std::move(*channel)));
+    }
+    std::string channels_dir = (std::filesystem::path(config.data_dir) / "channels").string();
+    LOOM_RETURN_IF_ERROR(MakeDirectories(channels_dir));
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(channels_dir, error)) {
+      if (!entry.is_directory()) continue;
+      std::string id = entry.path().filename().string();
+      if (registry.Find(id) != nullptr || !ValidateChannelId(id).ok()) continue;
+      auto channel = Channel::Open(entry.path().string(), options);
+      if (!channel.ok()) return channel.status().WithContext("opening channel " + id);
+      LOOM_RETURN_IF_ERROR(AddChannel(std::move(*channel)));
+    }
+    if (error) return Status::IoError("listing " + channels_dir + ": " + error.message());
+    return Status::Ok();
+  }
+};
+
+OrdererNode::OrdererNode(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+OrdererNode::~OrdererNode() {
+  Shutdown();
+}
+
+Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig& config,
+                                                        const std::vector<std::string>& join_blocks) {
+  auto state = std::make_unique<State>();
+  state->config = config;
+  auto identity = msp::LoadSigningIdentity(config.msp_dir, config.msp_id);
+  if (!identity.ok())
+    return identity.status().WithContext("the orderer's MSP (msp.dir " + config.msp_dir + ")");
+  state->signer = std::make_unique<protocol::KeySigner>(identity->private_key(), identity->Serialize());
+
+  trace::TraceHubOptions hub_options;
+  hub_options.node = config.name;
+  state->hub = std::make_unique<trace::TraceHub>(hub_options);
+  LOOM_ASSIGN_OR_RETURN(state->telemetry, OrdererTelemetry::Create(state->hub.get(), &state->metrics));
+  LOOM_RETURN_IF_ERROR(MakeDirectories(config.data_dir));
+  LOOM_RETURN_IF_ERROR(state->OpenChannels(join_blocks));
+
+  state->workers = std::make_unique<WorkerPool>();
+  OrdererTelemetry* telemetry = state->telemetry.get();
+  state->broadcast = std::make_unique<BroadcastHandler>(
+      &state->registry, [telemetry](const BroadcastEvent& event) { telemetry->OnBroadcast(event); });
+  state->deliver = std::make_unique<DeliverHandler>(&state->registry);
+  AtomicBroadcastOptions service_options;
+  service_options.deliver_events = telemetry;
+  state->atomic_broadcast = MakeAtomicBroadcastService(state->broadcast.get(), state->deliver.get(),
+                                                       state->workers.get(), service_options);
+  state->observer = std::make_unique<trace::ObserverService>(state->hub.get());
+
+  LOOM_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, ServerCredentials(config.tls));
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config.listen_address.ToString(), credentials, &port);
+  builder.RegisterService(state->atomic_broadcast.get());
+  builder.RegisterService(state->observer->grpc_service());
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_message_bytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(config.limits.max_message_bytes));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             static_cast<int>(config.limits.max_concurrent_streams));
+  state->server = builder.BuildAndStart();
+  if (state->server == nullptr || port == 0) {
+    return Status::IoError("cannot listen on " + config.listen_address.ToString() +
+                           " (address in use, or not an address of this machine)");
+  }
+  state->listen_address = HostPort{config.listen_address.host, static_cast<uint16_t>(port)}.ToString();
+
+  if (config.operations_address) {
+    ops::OperationsServerOptions options;
+    options.listen_address = config.operations_address->ToString();
+    auto operations = ops::OperationsServer::Start(options, &state->metrics, &state->health);
+    if (!operations.ok()) return operations.status().WithContext("operations_address");
+    state->operations = std::move(*operations);
+  }
+  return std::unique_ptr<OrdererNode>(new OrdererNode(std::move(state)));
+}
+
+std::string OrdererNode::listen_address() const {
+  return state_->listen_address;
+}
+
+std::optional<std::string> OrdererNode::operations_address() const {
+  if (state_->operations == nullptr) return std::nullopt;
+  return state_->operations->address();
+}
+
+std::vector<std::string> OrdererNode::channel_ids() const {
+  return state_->registry.ChannelIds();
+}
+
+const std::vector<std::string>& OrdererNode::start_notes() const {
+  return state_->notes;
+}
+
+void OrdererNode::Shutdown(std::chrono::milliseconds grace) {
+  std::lock_guard lock(state_->shutdown_mutex);
+  if (state_->shut_down) return;
+  state_->shut_down = true;
+  if (state_->server) state_->server->Shutdown(std::chrono::system_clock::now() + grace);
+  if (state_->operations) state_->operations->Stop();
+  for (const auto& channel : state_->channels) channel->Stop();
+  state_->hub->Shutdown();
+}
+
+}  // namespace loom::orderer

@@ -1,0 +1,46 @@
+// OrdererNode: a running loom-orderer — its signing identity, its channels
+// (those found in the data folder plus those joined at start), the
+// AtomicBroadcast and Observer gRPC services on the listen address, and the
+// operations endpoint (/healthz, /metrics) when configured.
+//
+// Start fails with a message naming what is wrong (config files, MSP folder,
+// a block file, a channel folder, an address that cannot be bound).
+// Shutdown stops accepting, lets in-flight Broadcast replies go out (bounded
+// by `grace`), cancels what remains, then stops the channels. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/orderer/orderer_config.h"
+#include "core/util/status.h"
+
+namespace loom::orderer {
+
+class OrdererNode {
+ public:
+  // `join_blocks`: genesis block files of channels to join (or re-open).
+  static Result<std::unique_ptr<OrdererNode>> Start(const OrdererNodeConfig& config,
+                                                    const std::vector<std::string>& join_blocks);
+  ~OrdererNode();
+
+  // "127.0.0.1:41234": the address actually bound (port 0 resolved).
+  std::string listen_address() const;
+  // The operations endpoint's address, when configured.
+  std::optional<std::string> operations_address() const;
+  std::vector<std::string> channel_ids() const;
+  // Lines worth logging from start-up (recovery of each channel).
+  const std::vector<std::string>& start_notes() const;
+
+  void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(2));
+
+ private:
+  struct State;
+  explicit OrdererNode(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace loom::orderer
