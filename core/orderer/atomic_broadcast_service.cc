@@ -53,16 +53,22 @@ grpc::ByteBuffer BlockResponseBuffer(std::string block_bytes) {
 }
 
 // Deletes a reactor once gRPC is done with it (OnDone) and every piece of
-// work that refers to it has finished.
+// work that refers to it has finished; counts it as a live stream until then.
 class RefCounted {
  public:
-  virtual ~RefCounted() = default;
+  explicit RefCounted(ActiveStreams* streams) : streams_(streams) {
+    if (streams_) streams_->Opened();
+  }
+  virtual ~RefCounted() {
+    if (streams_) streams_->Closed();
+  }
   void Ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
   void Unref() {
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
 
  private:
+  ActiveStreams* streams_;
   std::atomic<int> refs_{1};  // gRPC's, released in OnDone
 };
 
@@ -76,8 +82,12 @@ struct Actions {
 
 class BroadcastReactor final : public RawReactor, public RefCounted {
  public:
-  BroadcastReactor(const BroadcastHandler* handler, WorkerPool* workers, size_t max_in_flight)
-      : handler_(handler), workers_(workers), max_in_flight_(max_in_flight == 0 ? 1 : max_in_flight) {
+  BroadcastReactor(const BroadcastHandler* handler, WorkerPool* workers, size_t max_in_flight,
+                   ActiveStreams* streams)
+      : RefCounted(streams),
+        handler_(handler),
+        workers_(workers),
+        max_in_flight_(max_in_flight == 0 ? 1 : max_in_flight) {
     StartRead(&request_);
   }
 
@@ -209,8 +219,9 @@ class BroadcastReactor final : public RawReactor, public RefCounted {
 
 class DeliverReactor final : public RawReactor, public RefCounted {
  public:
-  DeliverReactor(const DeliverHandler* handler, WorkerPool* workers, DeliverStreamEvents* events)
-      : handler_(handler), workers_(workers), events_(events) {
+  DeliverReactor(const DeliverHandler* handler, WorkerPool* workers, DeliverStreamEvents* events,
+                 ActiveStreams* streams)
+      : RefCounted(streams), handler_(handler), workers_(workers), events_(events) {
     if (events_) events_->OnDeliverStreamOpened();
     StartRead(&request_);
   }
@@ -411,10 +422,11 @@ class AtomicBroadcastService final
       : broadcast_(broadcast), deliver_(deliver), workers_(workers), options_(options) {}
 
   RawReactor* Broadcast(grpc::CallbackServerContext*) override {
-    return new BroadcastReactor(broadcast_, workers_, options_.max_in_flight_per_stream);
+    return new BroadcastReactor(broadcast_, workers_, options_.max_in_flight_per_stream,
+                                options_.active_streams);
   }
   RawReactor* Deliver(grpc::CallbackServerContext*) override {
-    return new DeliverReactor(deliver_, workers_, options_.deliver_events);
+    return new DeliverReactor(deliver_, workers_, options_.deliver_events, options_.active_streams);
   }
 
  private:
@@ -425,6 +437,26 @@ class AtomicBroadcastService final
 };
 
 }  // namespace
+
+void ActiveStreams::Opened() {
+  std::lock_guard lock(mutex_);
+  ++count_;
+}
+
+void ActiveStreams::Closed() {
+  std::lock_guard lock(mutex_);
+  if (--count_ == 0) changed_.notify_all();
+}
+
+size_t ActiveStreams::count() const {
+  std::lock_guard lock(mutex_);
+  return count_;
+}
+
+bool ActiveStreams::WaitForNone(std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_until(lock, deadline, [this] { return count_ == 0; });
+}
 
 std::unique_ptr<grpc::Service> MakeAtomicBroadcastService(const BroadcastHandler* broadcast,
                                                           const DeliverHandler* deliver, WorkerPool* workers,

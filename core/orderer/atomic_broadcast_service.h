@@ -21,8 +21,11 @@
 // The service, registry and pool must outlive the gRPC server's Shutdown.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 
 #include "core/orderer/broadcast_handler.h"
 #include "core/orderer/deliver_handler.h"
@@ -48,9 +51,26 @@ class DeliverStreamEvents {
   virtual void OnBlockSent(const std::string& channel) = 0;
 };
 
+// Counts the service's live streams, so a shutdown can wait for them to end
+// (gRPC's own Shutdown also waits for idle client connections). Thread-safe.
+class ActiveStreams {
+ public:
+  void Opened();
+  void Closed();
+  size_t count() const;
+  // True when no stream is live, waiting until `deadline` for that.
+  bool WaitForNone(std::chrono::steady_clock::time_point deadline) const;
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  size_t count_ = 0;
+};
+
 struct AtomicBroadcastOptions {
   size_t max_in_flight_per_stream = 1024;
   DeliverStreamEvents* deliver_events = nullptr;  // optional; must outlive the service
+  ActiveStreams* active_streams = nullptr;        // optional; must outlive the service
 };
 
 // `broadcast`, `deliver` and `workers` must outlive the service.

@@ -156,6 +156,8 @@ std::unique_ptr<OrderingChannel::ListenerHandle> Channel::AddBlockListener(
 }
 
 void Channel::Stop() {
+  // Set first, so the listeners the chain calls as it stops find it set.
+  stopped_ = true;
   if (chain_) chain_->Stop();
   if (store_) store_->Close();
 }

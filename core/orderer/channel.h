@@ -17,6 +17,7 @@
 // orders.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -61,6 +62,7 @@ class Channel : public OrderingChannel {
   void Order(std::string envelope, std::string tx_id, OrderDone done) override;
   const ledger::BlockStore& block_store() const override { return *store_; }
   std::unique_ptr<ListenerHandle> AddBlockListener(std::function<void(uint64_t height)> listener) override;
+  bool stopped() const override { return stopped_.load(); }
 
   void Stop();
 
@@ -85,6 +87,7 @@ class Channel : public OrderingChannel {
   std::unique_ptr<ChainBuilder> builder_;
   std::unique_ptr<SoloChain> chain_;  // declared last: stopped first
   std::vector<std::string> recovery_notes_;
+  std::atomic<bool> stopped_{false};
 };
 
 // The folder of channel `channel_id` under a node's data folder

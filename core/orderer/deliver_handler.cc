@@ -46,6 +46,13 @@ DeliverCursor::Step DeliverCursor::TryNext() {
   }
   const ledger::BlockStore& store = request_.channel->block_store();
   if (next_ >= store.Height()) {
+    if (request_.channel->stopped()) {
+      done_ = true;
+      step.kind = Step::kDone;
+      step.status = Refuse(common::SERVICE_UNAVAILABLE,
+                           "channel " + request_.channel->channel_id() + " is shutting down");
+      return step;
+    }
     if (!request_.fail_if_not_ready) return step;  // kWait
     done_ = true;
     step.kind = Step::kDone;

@@ -17,7 +17,8 @@
 // The cursor then yields each block's stored bytes (sent as they are, never
 // re-encoded) from start to stop and ends with SUCCESS. With
 // FAIL_IF_NOT_READY it ends with NOT_FOUND as soon as the next block does
-// not exist yet (even after sending some); with BLOCK_UNTIL_READY it waits.
+// not exist yet (even after sending some); with BLOCK_UNTIL_READY it waits,
+// until the channel stops (SERVICE_UNAVAILABLE).
 //
 // DeliverHandler is thread-safe; a cursor belongs to one stream.
 #pragma once

@@ -48,9 +48,12 @@ class OrderingChannel {
   virtual void Order(std::string envelope, std::string tx_id, OrderDone done) = 0;
   // The channel's blocks, for Deliver.
   virtual const ledger::BlockStore& block_store() const = 0;
+  // True once the channel stopped for shutdown: it orders nothing more and
+  // Deliver ends its waits (SERVICE_UNAVAILABLE).
+  virtual bool stopped() const = 0;
 
-  // Calls `listener(height)` after blocks are appended, from the thread that
-  // appended them (it must not block). The listener stays registered until
+  // Calls `listener(height)` after blocks are appended, and once when the
+  // channel stops, from the thread that did it (it must not block). The listener stays registered until
   // the returned handle is destroyed.
   class ListenerHandle {
    public:

@@ -129,6 +129,7 @@ void SoloChain::Stop() {
   log_wakeup_.notify_all();
   if (log_thread_.joinable()) log_thread_.join();
   if (chain_thread_.joinable()) chain_thread_.join();
+  NotifyListeners(store_->Height());  // waiters learn that nothing more comes
 }
 
 Status SoloChain::health() const {

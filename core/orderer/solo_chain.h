@@ -15,8 +15,9 @@
 //
 // Start() replays the log from builder->last_applied_index() + 1 before any
 // thread runs. Stop() lets both threads finish what is queued (entries
-// logged are applied; nothing is lost either way since the log is durable)
-// and joins them; orders arriving after it fail with Unavailable.
+// logged are applied; nothing is lost either way since the log is durable),
+// joins them and calls the block listeners a last time; orders arriving
+// after it fail with Unavailable.
 // Order, AddBlockListener and Stop are thread-safe.
 #pragma once
 

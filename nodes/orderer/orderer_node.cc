@@ -55,6 +55,7 @@ struct OrdererNode::State {
   std::unique_ptr<OrdererTelemetry> telemetry;
   ChannelRegistry registry;
   std::vector<std::shared_ptr<Channel>> channels;
+  ActiveStreams active_streams;  // outlives the reactors the workers may still hold
   std::unique_ptr<BroadcastHandler> broadcast;
   std::unique_ptr<DeliverHandler> deliver;
   std::unique_ptr<WorkerPool> workers;  // drained before the handlers its tasks call go
@@ -138,6 +139,7 @@ Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig&
   state->deliver = std::make_unique<DeliverHandler>(&state->registry);
   AtomicBroadcastOptions service_options;
   service_options.deliver_events = telemetry;
+  service_options.active_streams = &state->active_streams;
   state->atomic_broadcast = MakeAtomicBroadcastService(state->broadcast.get(), state->deliver.get(),
                                                        state->workers.get(), service_options);
   state->observer = std::make_unique<trace::ObserverService>(state->hub.get());
@@ -190,10 +192,17 @@ void OrdererNode::Shutdown(std::chrono::milliseconds grace) {
   std::lock_guard lock(state_->shutdown_mutex);
   if (state_->shut_down) return;
   state_->shut_down = true;
-  if (state_->server) state_->server->Shutdown(std::chrono::system_clock::now() + grace);
-  if (state_->operations) state_->operations->Stop();
+  // Channels first: what is queued gets logged and answered, later orders
+  // are refused, and Deliver streams waiting for blocks end with a status.
+  // Then streams get up to `grace` to end; the server then cancels what is
+  // left and drops idle connections (its own Shutdown would wait for those).
   for (const auto& channel : state_->channels) channel->Stop();
   state_->hub->Shutdown();
+  if (state_->server) {
+    state_->active_streams.WaitForNone(std::chrono::steady_clock::now() + grace);
+    state_->server->Shutdown(std::chrono::system_clock::now());
+  }
+  if (state_->operations) state_->operations->Stop();
 }
 
 }  // namespace loom::orderer

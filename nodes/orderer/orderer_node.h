@@ -5,8 +5,10 @@
 //
 // Start fails with a message naming what is wrong (config files, MSP folder,
 // a block file, a channel folder, an address that cannot be bound).
-// Shutdown stops accepting, lets in-flight Broadcast replies go out (bounded
-// by `grace`), cancels what remains, then stops the channels. Thread-safe.
+// Shutdown stops the channels (queued envelopes are logged and answered,
+// later ones refused, Deliver waits end with SERVICE_UNAVAILABLE), gives
+// the streams still open up to `grace` to end, then stops the gRPC server,
+// cancelling what remains. Thread-safe.
 #pragma once
 
 #include <chrono>

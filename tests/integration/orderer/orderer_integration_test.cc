@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
@@ -482,6 +483,33 @@ TEST_F(OrdererIntegrationTest, DeliverSeekCases) {
   EXPECT_EQ(waited.status, common::SUCCESS);
   ASSERT_EQ(waited.blocks[0].data().data_size(), 1);
   EXPECT_EQ(waited.blocks[0].data().data(0), next.envelope);
+
+  // A client waiting for blocks forever is told when the orderer shuts down,
+  // and the shutdown is clean.
+  std::mutex mutex;
+  std::condition_variable caught_up;
+  size_t received = 0;
+  DeliverResult forever;
+  std::thread follower([&] {
+    forever = Deliver(channel_, Seek(SeekPoint::Oldest(), SeekPoint::Number(orderer::kDeliverForever)),
+                      SecondsFromNow(20), [&](const common::Block&) {
+                        std::lock_guard lock(mutex);
+                        ++received;
+                        caught_up.notify_all();
+                        return true;
+                      });
+  });
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(caught_up.wait_until(lock, SteadyClock::now() + std::chrono::seconds(20),
+                                     [&] { return received == 5; }));
+  }
+  auto stopping = SteadyClock::now();
+  EXPECT_EQ(process_->Terminate(SteadyClock::now() + std::chrono::seconds(10)), 0);
+  follower.join();
+  EXPECT_EQ(forever.status, common::SERVICE_UNAVAILABLE);
+  EXPECT_LT(SteadyClock::now() - stopping, std::chrono::seconds(2))
+      << "shutdown waited for the Deliver stream";
 }
 
 TEST_F(OrdererIntegrationTest, BadConfigExitsWithTwoAndAClearMessage) {

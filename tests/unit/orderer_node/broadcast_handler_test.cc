@@ -115,7 +115,10 @@ TEST_F(BroadcastHandlerTest, SuccessWaitsForTheDurableAppend) {
   handler_.Handle(Envelope(*user1_), [&](BroadcastReply r) { reply = std::move(r); });
   EXPECT_FALSE(reply.has_value()) << "replied before the log append completed";
   ASSERT_EQ(channel_->pending.size(), 1u);
-  channel_->pending[0](Status::Ok());
+  // Taken out first: the callback holds the channel, which holds `pending`.
+  OrderingChannel::OrderDone complete = std::move(channel_->pending[0]);
+  channel_->pending.clear();
+  complete(Status::Ok());
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ(reply->status, common::SUCCESS);
 }

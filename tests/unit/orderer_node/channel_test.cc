@@ -176,8 +176,17 @@ TEST_F(ChannelTest, ListenersHearOfNewBlocks) {
     changed.notify_all();
   });
   OrderAll(*channel, {MakeEnvelope(0), MakeEnvelope(1)});
+  {
+    std::unique_lock lock(mutex);
+    EXPECT_TRUE(changed.wait_until(lock, Clock::now() + kWait, [&] { return heard == 2; }));
+    heard = 0;
+  }
+  // Stopping calls the listeners once more, with the channel marked stopped.
+  EXPECT_FALSE(channel->stopped());
+  channel->Stop();
+  EXPECT_TRUE(channel->stopped());
   std::unique_lock lock(mutex);
-  EXPECT_TRUE(changed.wait_until(lock, Clock::now() + kWait, [&] { return heard == 2; }));
+  EXPECT_EQ(heard, 2u);
 }
 
 TEST_F(ChannelTest, RestartReplaysAcknowledgedEnvelopesIntoBlocks) {

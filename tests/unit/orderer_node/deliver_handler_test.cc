@@ -202,6 +202,17 @@ TEST_F(DeliverHandlerTest, NextGivesUpAtTheDeadlineAndOnClose) {
   EXPECT_EQ(step.status.status, common::SERVICE_UNAVAILABLE);
 }
 
+TEST_F(DeliverHandlerTest, WaitsEndWhenTheChannelStops) {
+  DeliverCursor cursor(Accept(Request(At(kHeight - 1), At(kDeliverForever))));
+  EXPECT_EQ(cursor.TryNext().kind, Kind::kBlock);  // stored blocks still go out
+  EXPECT_EQ(cursor.TryNext().kind, Kind::kWait);
+  channel_->stopped_flag = true;
+  DeliverCursor::Step step = cursor.TryNext();
+  EXPECT_EQ(step.kind, Kind::kDone);
+  EXPECT_EQ(step.status.status, common::SERVICE_UNAVAILABLE);
+  EXPECT_NE(step.status.info.find("shutting down"), std::string::npos);
+}
+
 TEST_F(DeliverHandlerTest, MalformedRequestsAreBadRequests) {
   ExpectRefused("garbage\xff", common::BAD_REQUEST, "not a common.Envelope");
   auto transaction = protocol::CreateSignedEnvelope(common::ENDORSER_TRANSACTION, "mychannel", *reader_, "x");

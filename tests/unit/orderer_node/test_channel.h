@@ -55,9 +55,11 @@ class TestChannel : public OrderingChannel {
     }
   }
   const ledger::BlockStore& block_store() const override { return *store_; }
+  bool stopped() const override { return stopped_flag; }
   ledger::BlockStore& mutable_store() { return *store_; }
   std::unique_ptr<ListenerHandle> AddBlockListener(std::function<void(uint64_t)>) override { return nullptr; }
 
+  bool stopped_flag = false;
   bool complete_at_once = true;
   Status order_result;
   std::vector<std::string> ordered;
