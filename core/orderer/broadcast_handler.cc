@@ -7,8 +7,8 @@
 #include "core/orderer/signer_check.h"
 #include "core/orderer/tx_id_guard.h"
 #include "core/protocol/envelope.h"
-#include "core/protocol/serialized_identity.h"
 #include "core/protocol/txid.h"
+#include "msp/identities.pb.h"
 
 namespace loom::orderer {
 namespace {
@@ -82,9 +82,13 @@ BroadcastHandler::CheckRules(std::string_view envelope_bytes, BroadcastEvent* ev
   if (signature_header.creator().empty())
     return Reject(common::BAD_REQUEST, "signature header has no creator");
   if (signature_header.nonce().empty()) return Reject(common::BAD_REQUEST, "signature header has no nonce");
-  auto creator = protocol::ParseIdentity(signature_header.creator());
-  if (!creator.ok()) return Reject(common::BAD_REQUEST, "creator: " + creator.status().message());
-  event->creator_mspid = creator->mspid;
+  // Only the MSP id here, from the SerializedIdentity message: the
+  // certificate is parsed (once, cached) by the channel's MSP in rule 6.
+  ::msp::SerializedIdentity creator;
+  if (!creator.ParseFromString(signature_header.creator()) || creator.mspid().empty()) {
+    return Reject(common::BAD_REQUEST, "creator is not a msp.SerializedIdentity with an MSP id");
+  }
+  event->creator_mspid = creator.mspid();
   std::string expected_tx_id = protocol::ComputeTxId(signature_header.nonce(), signature_header.creator());
   if (channel_header.tx_id() != expected_tx_id) {
     return Reject(common::BAD_REQUEST, "tx id '" + channel_header.tx_id() +

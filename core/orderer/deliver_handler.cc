@@ -6,7 +6,7 @@
 #include "core/ledger/block_store.h"
 #include "core/orderer/signer_check.h"
 #include "core/protocol/envelope.h"
-#include "core/protocol/serialized_identity.h"
+#include "msp/identities.pb.h"
 #include "orderer/ab.pb.h"
 
 namespace loom::orderer {
@@ -165,7 +165,8 @@ std::variant<SeekRequest, DeliverStatus> DeliverHandler::Check(std::string_view 
   request.start = *start;
   request.stop = *stop;
   request.fail_if_not_ready = seek.behavior() == ::orderer::SeekInfo::FAIL_IF_NOT_READY;
-  request.requester = protocol::DescribeIdentity(creator);
+  ::msp::SerializedIdentity requester;
+  if (requester.ParseFromString(creator)) request.requester = requester.mspid();
   return request;
 }
 

@@ -50,7 +50,7 @@ struct SeekRequest {
   uint64_t start = 0;
   uint64_t stop = 0;  // inclusive; kDeliverForever for no end
   bool fail_if_not_ready = false;
-  std::string requester;  // "Org1MSP (CN=...)" for logs
+  std::string requester;  // the requester's MSP id, for logs
 };
 
 class DeliverCursor {

@@ -14,6 +14,7 @@
 #include "core/orderer/tx_id_guard.h"
 #include "core/protocol/block.h"
 #include "core/protocol/envelope.h"
+#include "core/protocol/serialized_identity.h"
 #include "core/protocol/txid.h"
 #include "tests/support/orderer_network.h"
 #include "tests/unit/orderer_node/test_channel.h"
@@ -178,7 +179,12 @@ TEST_F(BroadcastHandlerTest, HeadersMustNameCreatorNonceAndTheirTxId) {
   std::string nonce = protocol::NewNonce();
   ExpectReply(make("", nonce, "x"), common::BAD_REQUEST, "no creator");
   ExpectReply(make(creator, "", "x"), common::BAD_REQUEST, "no nonce");
-  ExpectReply(make("not an identity", nonce, "x"), common::BAD_REQUEST, "creator");
+  ExpectReply(make("not an identity", nonce, "x"), common::BAD_REQUEST,
+              "creator is not a msp.SerializedIdentity");
+  // Well-formed around a certificate that is not one: the MSP refuses it.
+  std::string bad_certificate = protocol::SerializeIdentity("Org1MSP", "-----BEGIN CERTIFICATE-----\nAAAA\n");
+  ExpectReply(make(bad_certificate, nonce, protocol::ComputeTxId(nonce, bad_certificate)), common::FORBIDDEN,
+              "malformed identity");
   ExpectReply(make(creator, nonce, "0123"), common::BAD_REQUEST, "is not SHA-256(nonce || creator)");
   EXPECT_EQ(Broadcast(make(creator, nonce, protocol::ComputeTxId(nonce, creator))).status, common::SUCCESS);
 }
