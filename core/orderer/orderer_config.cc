@@ -21,7 +21,8 @@ const std::vector<std::string> kRootFields = {
     "name", "listen_address", "tls", "msp", "data_dir", "operations_address", "cluster_address", "limits"};
 const std::vector<std::string> kTlsFields = {"enabled", "cert", "key", "client_ca"};
 const std::vector<std::string> kMspFields = {"dir", "id"};
-const std::vector<std::string> kLimitFields = {"max_concurrent_streams", "max_message_size"};
+const std::vector<std::string> kLimitFields = {"max_concurrent_streams", "max_message_size",
+                                               "shutdown_grace"};
 
 class Parser {
  public:
@@ -108,6 +109,7 @@ class Parser {
     if (limits->max_message_bytes < 1024 || limits->max_message_bytes > INT32_MAX) {
       return reader_.Error(map.PathOf("max_message_size"), "must be between 1KB and 2GB");
     }
+    LOOM_RETURN_IF_ERROR(map.Read("shutdown_grace", &limits->shutdown_grace));
     return Status::Ok();
   }
 

@@ -21,6 +21,8 @@
 // InvalidArgument "file:line:col: field: what is wrong". Pure, thread-safe.
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,6 +52,9 @@ struct TlsSettings {
 struct NodeLimits {
   uint32_t max_concurrent_streams = 1000;
   uint64_t max_message_bytes = 100ull << 20;
+  // How long a graceful shutdown waits for Broadcast/Deliver streams that are
+  // still open before cancelling them.
+  std::chrono::milliseconds shutdown_grace{2000};
 };
 
 struct OrdererNodeConfig {

@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   sigwait(&signals, &signal_number);
   std::fprintf(stderr, "loom-orderer %s: %s, shutting down\n", config->name.c_str(),
                strsignal(signal_number));
-  (*node)->Shutdown();
+  (*node)->Shutdown(config->limits.shutdown_grace);
   node->reset();
   std::fprintf(stderr, "loom-orderer %s: stopped\n", config->name.c_str());
   return 0;

@@ -25,6 +25,7 @@ cluster_address: "[::1]:7051"
 limits:
   max_concurrent_streams: 50
   max_message_size: 10MB
+  shutdown_grace: 5s
 )";
 
 const char kMinimal[] = R"(name: o1
@@ -58,6 +59,7 @@ TEST(OrdererConfigTest, ReadsEveryField) {
   EXPECT_EQ(config->cluster_address->ToString(), "[::1]:7051");
   EXPECT_EQ(config->limits.max_concurrent_streams, 50u);
   EXPECT_EQ(config->limits.max_message_bytes, 10u << 20);
+  EXPECT_EQ(config->limits.shutdown_grace, std::chrono::seconds(5));
 }
 
 TEST(OrdererConfigTest, OptionalSectionsTakeDefaults) {
@@ -69,6 +71,7 @@ TEST(OrdererConfigTest, OptionalSectionsTakeDefaults) {
   EXPECT_EQ(config->data_dir, "data");  // no base folder: left relative
   EXPECT_EQ(config->limits.max_concurrent_streams, NodeLimits{}.max_concurrent_streams);
   EXPECT_EQ(config->limits.max_message_bytes, NodeLimits{}.max_message_bytes);
+  EXPECT_EQ(config->limits.shutdown_grace, std::chrono::seconds(2));
 }
 
 TEST(OrdererConfigTest, MissingRequiredFieldIsNamed) {
