@@ -22,13 +22,16 @@ std::optional<std::string> DefaultChaincodeChannel(const Scenario& scenario) {
 }
 
 std::optional<std::string> DefaultWorkloadChannel(const Scenario& scenario, const std::string& chaincode) {
-  std::optional<std::string> channel;
+  // A pointer rather than an optional<string> accumulator: GCC 12 under ASan
+  // warns (falsely) that the optional's string may be used uninitialized.
+  const Chaincode* found = nullptr;
   for (const auto& definition : scenario.chaincodes) {
     if (definition.name != chaincode) continue;
-    if (channel) return std::nullopt;  // defined on several channels: ambiguous
-    channel = definition.channel;
+    if (found != nullptr) return std::nullopt;  // defined on several channels: ambiguous
+    found = &definition;
   }
-  return channel;
+  if (found == nullptr) return std::nullopt;
+  return found->channel;
 }
 
 std::string DefaultWorkloadOrg(const Scenario& scenario, const std::string& channel) {
