@@ -15,16 +15,6 @@
 
 namespace loom::crypto::testing {
 
-TempDir::TempDir() {
-  path_ = std::filesystem::temp_directory_path() / ("loom-crypto-test-" + HexEncode(RandomBytes(8)));
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 void WriteTextFile(const std::string& path, const std::string& data) {
   std::ofstream out(path, std::ios::binary);
   out << data;

@@ -2,6 +2,8 @@
 // crafting signatures the library itself would never produce.
 #pragma once
 
+#include "tests/support/temp_dir.h"
+
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -11,21 +13,7 @@
 
 namespace loom::crypto::testing {
 
-// A fresh directory under the system temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  // Absolute path of `name` inside the directory.
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using ::loom::testing::TempDir;
 
 void WriteTextFile(const std::string& path, const std::string& data);
 std::string ReadTextFile(const std::string& path);

@@ -24,7 +24,7 @@ class ConcurrencyTest : public ::testing::Test {
   void SetUp() override {
     BlockStoreOptions options;
     options.max_segment_bytes = 4096;  // rotate while readers read
-    auto store = BlockStore::Open(temp_.Sub("store"), options);
+    auto store = BlockStore::Open(temp_.File("store"), options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
   }

@@ -28,7 +28,7 @@ class BlockStoreTest : public ::testing::Test {
   }
 
   TempDir temp_;
-  std::string dir_ = temp_.Sub("store");
+  std::string dir_ = temp_.File("store");
   ChainMaker chain_;
 };
 

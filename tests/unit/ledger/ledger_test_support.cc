@@ -14,18 +14,6 @@
 
 namespace loom::ledger::testing {
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "loom-ledger-test-XXXXXX").string();
-  char* made = ::mkdtemp(pattern.data());
-  if (made == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-  path_ = made;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 ChainMaker::ChainMaker() {
   auto key = crypto::PrivateKey::Generate();
   if (!key.ok()) throw std::runtime_error(key.status().ToString());

@@ -2,6 +2,8 @@
 // makes real signed envelopes (throwaway key) with chosen tx ids.
 #pragma once
 
+#include "tests/support/temp_dir.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -13,20 +15,7 @@
 
 namespace loom::ledger::testing {
 
-// A fresh folder under the system temp folder, removed with its contents.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string Sub(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using ::loom::testing::TempDir;
 
 class ChainMaker {
  public:

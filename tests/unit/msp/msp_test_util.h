@@ -3,6 +3,8 @@
 // folders, without depending on cryptogen.
 #pragma once
 
+#include "tests/support/temp_dir.h"
+
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -60,18 +62,7 @@ class TestOrg {
   crypto::CertificateAuthority intermediate_;
 };
 
-// A unique temporary folder, removed on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using ::loom::testing::TempDir;
 
 void WriteText(const std::filesystem::path& path, const std::string& text);
 
