@@ -12,34 +12,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr size_t kReplayChunk = 4096;
 
-uint64_t DataBytes(const common::Block& block) {
-  uint64_t bytes = 0;
-  for (const std::string& envelope : block.data().data()) bytes += envelope.size();
-  return bytes;
-}
-
 }  // namespace
-
-struct SoloChain::ListenerSet {
-  std::mutex mutex;
-  uint64_t next_id = 0;
-  std::map<uint64_t, std::function<void(uint64_t)>> listeners;
-};
-
-class SoloChain::Listener : public OrderingChannel::ListenerHandle {
- public:
-  Listener(std::weak_ptr<ListenerSet> set, uint64_t id) : set_(std::move(set)), id_(id) {}
-  ~Listener() override {
-    if (auto set = set_.lock()) {
-      std::lock_guard lock(set->mutex);
-      set->listeners.erase(id_);
-    }
-  }
-
- private:
-  std::weak_ptr<ListenerSet> set_;
-  uint64_t id_;
-};
 
 SoloChain::SoloChain(SoloLog* log, ChainBuilder* builder, ledger::BlockStore* store, std::string channel_id,
                      Options options)
@@ -47,8 +20,7 @@ SoloChain::SoloChain(SoloLog* log, ChainBuilder* builder, ledger::BlockStore* st
       builder_(builder),
       store_(store),
       channel_id_(std::move(channel_id)),
-      options_(std::move(options)),
-      listeners_(std::make_shared<ListenerSet>()) {}
+      options_(std::move(options)) {}
 
 Result<std::unique_ptr<SoloChain>> SoloChain::Start(SoloLog* log, ChainBuilder* builder,
                                                     ledger::BlockStore* store, std::string channel_id,
@@ -112,10 +84,7 @@ void SoloChain::EnqueueLocked(PendingOrder order) {
 
 std::unique_ptr<OrderingChannel::ListenerHandle> SoloChain::AddBlockListener(
     std::function<void(uint64_t height)> listener) {
-  std::lock_guard lock(listeners_->mutex);
-  uint64_t id = listeners_->next_id++;
-  listeners_->listeners.emplace(id, std::move(listener));
-  return std::make_unique<Listener>(listeners_, id);
+  return listeners_.Add(std::move(listener));
 }
 
 void SoloChain::Stop() {
@@ -265,29 +234,11 @@ bool SoloChain::ApplyEntry(const LogEntry& entry, SteadyClock::time_point now) {
 
 void SoloChain::ReportBlocks(const std::vector<common::Block>& blocks, const std::vector<CutReason>& reasons,
                              SteadyClock::time_point now) {
-  if (options_.events == nullptr) return;
-  auto wall_now = std::chrono::system_clock::now();
-  for (size_t i = 0; i < blocks.size(); ++i) {
-    WrittenBlock written;
-    written.block = &blocks[i];
-    written.reason = i < reasons.size() ? reasons[i] : CutReason::kCount;
-    written.data_bytes = DataBytes(blocks[i]);
-    for (const std::string& envelope : blocks[i].data().data()) {
-      auto parsed = protocol::ParseEnvelopeBytes(envelope);
-      written.tx_ids.push_back(parsed.ok() ? parsed->channel_header.tx_id() : "");
-    }
-    if (batch_started_) {
-      written.fill_duration = std::chrono::duration_cast<std::chrono::nanoseconds>(now - *batch_started_);
-    }
-    written.cut_at = wall_now;
-    written.written_at = std::chrono::system_clock::now();
-    options_.events->OnBlockWritten(channel_id_, written);
-  }
+  ReportWrittenBlocks(options_.events, channel_id_, blocks, reasons, batch_started_, now);
 }
 
 void SoloChain::NotifyListeners(uint64_t height) {
-  std::lock_guard lock(listeners_->mutex);
-  for (auto& [id, listener] : listeners_->listeners) listener(height);
+  listeners_.Notify(height);
 }
 
 }  // namespace loom::orderer

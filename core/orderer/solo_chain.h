@@ -35,15 +35,17 @@
 #include <vector>
 
 #include "core/ledger/block_store.h"
+#include "core/orderer/block_listeners.h"
 #include "core/orderer/chain_builder.h"
 #include "core/orderer/chain_events.h"
+#include "core/orderer/consenter.h"
 #include "core/orderer/ordering_channel.h"
 #include "core/orderer/solo_log.h"
 #include "core/util/status.h"
 
 namespace loom::orderer {
 
-class SoloChain {
+class SoloChain : public Consenter {
  public:
   struct Options {
     std::chrono::milliseconds batch_timeout{2000};
@@ -60,20 +62,20 @@ class SoloChain {
   static Result<std::unique_ptr<SoloChain>> Start(SoloLog* log, ChainBuilder* builder,
                                                   ledger::BlockStore* store, std::string channel_id,
                                                   Options options);
-  ~SoloChain();  // Stop()
+  ~SoloChain() override;  // Stop()
   SoloChain(const SoloChain&) = delete;
   SoloChain& operator=(const SoloChain&) = delete;
 
-  void Order(std::string envelope, std::string tx_id, OrderingChannel::OrderDone done);
+  void Order(std::string envelope, std::string tx_id, OrderingChannel::OrderDone done) override;
   // See OrderingChannel::AddBlockListener. A listener must not destroy its
   // own handle from inside the call.
   std::unique_ptr<OrderingChannel::ListenerHandle> AddBlockListener(
-      std::function<void(uint64_t height)> listener);
-  void Stop();
+      std::function<void(uint64_t height)> listener) override;
+  void Stop() override;
 
   // Not OK once the log or the builder failed; the chain then refuses
   // orders until the node restarts (and replays).
-  Status health() const;
+  Status health() const override;
   uint64_t replayed_entries() const { return replayed_entries_; }
 
  private:
@@ -82,9 +84,6 @@ class SoloChain {
     std::string tx_id;
     OrderingChannel::OrderDone done;  // empty for time-to-cut entries
   };
-  struct ListenerSet;
-  class Listener;
-
   SoloChain(SoloLog* log, ChainBuilder* builder, ledger::BlockStore* store, std::string channel_id,
             Options options);
   Status Replay();
@@ -124,8 +123,7 @@ class SoloChain {
   std::optional<std::chrono::steady_clock::time_point> batch_started_;  // first pending envelope
   std::optional<uint64_t> time_to_cut_requested_;                       // for this block number
 
-  // Shared with the handles, which may outlive the chain.
-  std::shared_ptr<ListenerSet> listeners_;
+  BlockListeners listeners_;
 
   std::mutex stop_mutex_;
   bool stopped_ = false;
