@@ -13,6 +13,7 @@ namespace loom::ctl {
 int RunBlockCommand(const std::vector<std::string>& args);
 int RunCryptoCommand(const std::vector<std::string>& args);
 int RunChannelCommand(const std::vector<std::string>& args);
+int RunOrdererCommand(const std::vector<std::string>& args);
 int RunScenarioCommand(const std::vector<std::string>& args);
 }  // namespace loom::ctl
 
@@ -26,6 +27,7 @@ const CommandFamily kFamilies[] = {
     {"crypto", "generate keys and certificates (cryptogen)", loom::ctl::RunCryptoCommand},
     {"channel", "build and inspect channel config (genesis) blocks", loom::ctl::RunChannelCommand},
     {"scenario", "check a scenario file and list what it describes", loom::ctl::RunScenarioCommand},
+    {"orderer", "administer a running loom-orderer: join channels, list them", loom::ctl::RunOrdererCommand},
 };
 
 void PrintUsage(std::FILE* out) {

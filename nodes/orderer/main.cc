@@ -2,7 +2,8 @@
 //
 //   loom-orderer --config FILE [--join BLOCKFILE]...
 //
-// Serves orderer.AtomicBroadcast (Broadcast, Deliver) and loom.Observer on
+// Serves orderer.AtomicBroadcast (Broadcast, Deliver), loom.OrdererAdmin
+// (join channels at run time, list them) and loom.Observer on
 // the configured address, for the channels in its data folder and those
 // joined with --join (a channel's genesis block). Once serving it prints
 //   loom-orderer <name> listening on <host:port>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "core/orderer/orderer_config.h"
+#include "nodes/orderer/node_log.h"
 #include "nodes/orderer/orderer_node.h"
 
 namespace {
@@ -83,7 +85,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto node = loom::orderer::OrdererNode::Start(*config, join_blocks);
+  loom::orderer::NodeLog log(config->name);
+  auto node = loom::orderer::OrdererNode::Start(*config, join_blocks,
+                                                [&log](const std::string& line) { log.Write(line); });
   if (!node.ok()) {
     std::fprintf(stderr, "loom-orderer %s: cannot start: %s\n", config->name.c_str(),
                  node.status().ToString().c_str());

@@ -11,10 +11,12 @@
 #include "core/ops/health.h"
 #include "core/ops/metrics.h"
 #include "core/ops/operations_server.h"
+#include "core/orderer/admin_service.h"
 #include "core/orderer/atomic_broadcast_service.h"
 #include "core/orderer/broadcast_handler.h"
 #include "core/orderer/channel.h"
 #include "core/orderer/deliver_handler.h"
+#include "core/orderer/orderer_admin.h"
 #include "core/orderer/worker_pool.h"
 #include "core/protocol/block_file.h"
 #include "core/protocol/signer.h"
@@ -54,20 +56,26 @@ struct OrdererNode::State {
   ops::HealthRegistry health;
   std::unique_ptr<OrdererTelemetry> telemetry;
   ChannelRegistry registry;
+  std::mutex channels_mutex;  // guards channels, stopping, notes; held while a channel is created
   std::vector<std::shared_ptr<Channel>> channels;
+  bool stopping = false;
   ActiveStreams active_streams;  // outlives the reactors the workers may still hold
   std::unique_ptr<BroadcastHandler> broadcast;
   std::unique_ptr<DeliverHandler> deliver;
   std::unique_ptr<WorkerPool> workers;  // drained before the handlers its tasks call go
   std::unique_ptr<grpc::Service> atomic_broadcast;
   std::unique_ptr<trace::ObserverService> observer;
+  std::unique_ptr<OrdererAdmin> admin;
+  std::unique_ptr<grpc::Service> admin_service;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<ops::OperationsServer> operations;
   std::string listen_address;
   std::vector<std::string> notes;
+  OrdererNode::LogFn log;
   std::mutex shutdown_mutex;
   bool shut_down = false;
 
+  // Requires channels_mutex.
   Status AddChannel(std::shared_ptr<Channel> channel) {
     LOOM_RETURN_IF_ERROR(registry.Add(channel));
     const std::string& id = channel->channel_id();
@@ -79,21 +87,45 @@ struct OrdererNode::State {
     return Status::Ok();
   }
 
-  Status OpenChannels(const std::vector<std::string>& join_blocks) {
+  ChannelOptions MakeChannelOptions() const {
     ChannelOptions options;
     options.signer = signer.get();
     options.events = telemetry.get();
-    for (const std::string& file : join_blocks) {
-      LOOM_ASSIGN_OR_RETURN(common::Block genesis, protocol::ReadBlockFile(file));
-      auto channel_config = channelconfig::ReadChannelConfig(genesis);
-      if (!channel_config.ok()) return channel_config.status().WithContext(file);
-      const std::string& id = channel_config->channel_id;
-      if (registry.Find(id) != nullptr) continue;  // joined twice on the command line
-      LOOM_RETURN_IF_ERROR(ValidateChannelId(id).WithContext(file));
-      auto channel = Channel::Join(ChannelDir(config.data_dir, id), genesis, options);
-      if (!channel.ok()) return channel.status().WithContext("joining channel " + id + " from " + file);
-      LOOM_RETURN_IF_ERROR(AddChannel(std::move(*channel)));
+    return options;
+  }
+
+  // The one place a channel is created from its genesis block, for --join at
+  // start and the admin service at run time: makes its folder, opens it and
+  // serves it; when any step fails, a folder this call made is removed, so
+  // the next start does not find a half-made channel.
+  Result<std::shared_ptr<OrderingChannel>> CreateChannel(const GenesisBlock& genesis) {
+    std::lock_guard lock(channels_mutex);
+    const std::string& id = genesis.config.channel_id;
+    if (stopping) return Status::Unavailable("the orderer is shutting down; channel " + id + " not joined");
+    if (registry.Find(id) != nullptr) return Status::AlreadyExists("channel " + id + " is already served");
+    std::string dir = ChannelDir(config.data_dir, id);
+    std::error_code error;
+    bool existed = std::filesystem::exists(dir, error);
+    auto channel = Channel::Join(dir, genesis.block, MakeChannelOptions());
+    Status added = channel.ok() ? AddChannel(*channel) : channel.status();
+    if (!added.ok()) {
+      if (channel.ok()) (*channel)->Stop();
+      if (!existed) std::filesystem::remove_all(dir, error);
+      return added.WithContext("joining channel " + id);
     }
+    return std::shared_ptr<OrderingChannel>(*channel);
+  }
+
+  Status OpenChannels(const std::vector<std::string>& join_blocks) {
+    for (const std::string& file : join_blocks) {
+      LOOM_ASSIGN_OR_RETURN(common::Block block, protocol::ReadBlockFile(file));
+      auto genesis = CheckGenesisBlock(std::move(block));
+      if (!genesis.ok()) return genesis.status().WithContext(file);
+      if (registry.Find(genesis->config.channel_id) != nullptr) continue;  // joined twice on the command line
+      auto channel = CreateChannel(*genesis);
+      if (!channel.ok()) return channel.status().WithContext(file);
+    }
+    ChannelOptions options = MakeChannelOptions();
     std::string channels_dir = (std::filesystem::path(config.data_dir) / "channels").string();
     LOOM_RETURN_IF_ERROR(MakeDirectories(channels_dir));
     std::error_code error;
@@ -103,6 +135,7 @@ struct OrdererNode::State {
       if (registry.Find(id) != nullptr || !ValidateChannelId(id).ok()) continue;
       auto channel = Channel::Open(entry.path().string(), options);
       if (!channel.ok()) return channel.status().WithContext("opening channel " + id);
+      std::lock_guard lock(channels_mutex);
       LOOM_RETURN_IF_ERROR(AddChannel(std::move(*channel)));
     }
     if (error) return Status::IoError("listing " + channels_dir + ": " + error.message());
@@ -117,9 +150,11 @@ OrdererNode::~OrdererNode() {
 }
 
 Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig& config,
-                                                        const std::vector<std::string>& join_blocks) {
+                                                        const std::vector<std::string>& join_blocks,
+                                                        LogFn log) {
   auto state = std::make_unique<State>();
   state->config = config;
+  state->log = log ? std::move(log) : [](const std::string&) {};
   auto identity = msp::LoadSigningIdentity(config.msp_dir, config.msp_id);
   if (!identity.ok())
     return identity.status().WithContext("the orderer's MSP (msp.dir " + config.msp_dir + ")");
@@ -143,6 +178,23 @@ Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig&
   state->atomic_broadcast = MakeAtomicBroadcastService(state->broadcast.get(), state->deliver.get(),
                                                        state->workers.get(), service_options);
   state->observer = std::make_unique<trace::ObserverService>(state->hub.get());
+  OrdererAdminOptions admin_options;
+  admin_options.local_msp = identity->identity().msp();
+  State* raw_state = state.get();
+  state->admin = std::make_unique<OrdererAdmin>(
+      &state->registry,
+      [raw_state](const GenesisBlock& genesis) { return raw_state->CreateChannel(genesis); },
+      std::move(admin_options));
+  OrdererAdminServiceOptions admin_service_options;
+  admin_service_options.on_joined = [raw_state](const JoinChannelOutcome& outcome) {
+    raw_state->log((outcome.already_joined ? "admin join: already serving channel " : "joined channel ") +
+                   outcome.channel.channel_id() + " (" + outcome.channel.consensus_type() + ", height " +
+                   std::to_string(outcome.channel.height()) + ") for " + outcome.caller);
+  };
+  admin_service_options.on_refused = [raw_state](const std::string& method, const Status& status) {
+    raw_state->log("admin " + method + " refused: " + status.ToString());
+  };
+  state->admin_service = MakeOrdererAdminService(state->admin.get(), std::move(admin_service_options));
 
   LOOM_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, ServerCredentials(config.tls));
   grpc::ServerBuilder builder;
@@ -150,6 +202,7 @@ Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig&
   builder.AddListeningPort(config.listen_address.ToString(), credentials, &port);
   builder.RegisterService(state->atomic_broadcast.get());
   builder.RegisterService(state->observer->grpc_service());
+  builder.RegisterService(state->admin_service.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.limits.max_message_bytes));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
@@ -196,7 +249,13 @@ void OrdererNode::Shutdown(std::chrono::milliseconds grace) {
   // are refused, and Deliver streams waiting for blocks end with a status.
   // Then streams get up to `grace` to end; the server then cancels what is
   // left and drops idle connections (its own Shutdown would wait for those).
-  for (const auto& channel : state_->channels) channel->Stop();
+  std::vector<std::shared_ptr<Channel>> channels;
+  {
+    std::lock_guard channels_lock(state_->channels_mutex);
+    state_->stopping = true;  // no channel is created from now on
+    channels = state_->channels;
+  }
+  for (const auto& channel : channels) channel->Stop();
   state_->hub->Shutdown();
   if (state_->server) {
     state_->active_streams.WaitForNone(std::chrono::steady_clock::now() + grace);

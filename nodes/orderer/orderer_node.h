@@ -1,7 +1,8 @@
 // OrdererNode: a running loom-orderer — its signing identity, its channels
-// (those found in the data folder plus those joined at start), the
-// AtomicBroadcast and Observer gRPC services on the listen address, and the
-// operations endpoint (/healthz, /metrics) when configured.
+// (those found in the data folder, those joined at start, and those joined
+// at run time through the admin service), the AtomicBroadcast, OrdererAdmin
+// and Observer gRPC services on the listen address, and the operations
+// endpoint (/healthz, /metrics) when configured.
 //
 // Start fails with a message naming what is wrong (config files, MSP folder,
 // a block file, a channel folder, an address that cannot be bound).
@@ -12,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,9 +26,14 @@ namespace loom::orderer {
 
 class OrdererNode {
  public:
+  // One line for the node's log (what happens after start-up: channels
+  // joined at run time, refused admin requests). Called from any thread.
+  using LogFn = std::function<void(const std::string& line)>;
+
   // `join_blocks`: genesis block files of channels to join (or re-open).
   static Result<std::unique_ptr<OrdererNode>> Start(const OrdererNodeConfig& config,
-                                                    const std::vector<std::string>& join_blocks);
+                                                    const std::vector<std::string>& join_blocks,
+                                                    LogFn log = {});
   ~OrdererNode();
 
   // "127.0.0.1:41234": the address actually bound (port 0 resolved).
