@@ -14,12 +14,14 @@
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/orderer/orderer_config.h"
 #include "nodes/orderer/node_log.h"
 #include "nodes/orderer/orderer_node.h"
+#include "nodes/orderer/protobuf_log.h"
 
 namespace {
 
@@ -85,34 +87,31 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Everything from here on goes to the node's log, libprotobuf's own
+  // complaints about hostile bytes included (rate-limited).
   loom::orderer::NodeLog log(config->name);
+  std::optional<loom::orderer::ProtobufLogRouting> protobuf_log;
+  protobuf_log.emplace(&log);
   auto node = loom::orderer::OrdererNode::Start(*config, join_blocks,
                                                 [&log](const std::string& line) { log.Write(line); });
   if (!node.ok()) {
-    std::fprintf(stderr, "loom-orderer %s: cannot start: %s\n", config->name.c_str(),
-                 node.status().ToString().c_str());
+    log.Write("cannot start: " + node.status().ToString());
     return kExitCannotStart;
   }
-  for (const std::string& note : (*node)->start_notes()) {
-    std::fprintf(stderr, "loom-orderer %s: %s\n", config->name.c_str(), note.c_str());
-  }
+  for (const std::string& note : (*node)->start_notes()) log.Write(note);
   std::string channels;
   for (const std::string& id : (*node)->channel_ids()) channels += (channels.empty() ? "" : ", ") + id;
-  std::fprintf(stderr, "loom-orderer %s: channels: %s\n", config->name.c_str(),
-               channels.empty() ? "(none)" : channels.c_str());
-  if (auto operations = (*node)->operations_address()) {
-    std::fprintf(stderr, "loom-orderer %s: operations endpoint on %s\n", config->name.c_str(),
-                 operations->c_str());
-  }
+  log.Write("channels: " + (channels.empty() ? std::string("(none)") : channels));
+  if (auto operations = (*node)->operations_address()) log.Write("operations endpoint on " + *operations);
   std::printf("loom-orderer %s listening on %s\n", config->name.c_str(), (*node)->listen_address().c_str());
   std::fflush(stdout);
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  std::fprintf(stderr, "loom-orderer %s: %s, shutting down\n", config->name.c_str(),
-               strsignal(signal_number));
+  log.Write(std::string(strsignal(signal_number)) + ", shutting down");
   (*node)->Shutdown(config->limits.shutdown_grace);
   node->reset();
-  std::fprintf(stderr, "loom-orderer %s: stopped\n", config->name.c_str());
+  protobuf_log.reset();  // reports what it suppressed last
+  log.Write("stopped");
   return 0;
 }

@@ -23,6 +23,7 @@
 #include "core/trace/observer_service.h"
 #include "core/trace/trace_hub.h"
 #include "core/util/file_util.h"
+#include "core/util/rate_limiter.h"
 #include "nodes/orderer/orderer_telemetry.h"
 
 namespace loom::orderer {
@@ -72,6 +73,9 @@ struct OrdererNode::State {
   std::string listen_address;
   std::vector<std::string> notes;
   OrdererNode::LogFn log;
+  // A client can send refused admin requests as fast as it likes; the log
+  // gets a few a second and a count of the rest.
+  LineRateLimiter refusal_log_limiter{5, std::chrono::seconds(1)};
   std::mutex shutdown_mutex;
   bool shut_down = false;
 
@@ -192,6 +196,11 @@ Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig&
                    std::to_string(outcome.channel.height()) + ") for " + outcome.caller);
   };
   admin_service_options.on_refused = [raw_state](const std::string& method, const Status& status) {
+    auto decision = raw_state->refusal_log_limiter.Admit(std::chrono::steady_clock::now());
+    if (!decision.emit) return;
+    if (decision.dropped > 0) {
+      raw_state->log("suppressed " + std::to_string(decision.dropped) + " more refused admin requests");
+    }
     raw_state->log("admin " + method + " refused: " + status.ToString());
   };
   state->admin_service = MakeOrdererAdminService(state->admin.get(), std::move(admin_service_options));
