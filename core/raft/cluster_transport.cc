@@ -94,9 +94,19 @@ void TransportCore::OnConnection(uv_stream_t* server, int status) {
 }
 
 void TransportCore::Close(std::function<void()> done) {
-  if (closing_) return;
+  if (closing_) {
+    // Another Close: its `done` runs once the shutdown is complete too.
+    if (done) {
+      if (close_finished_) {
+        Defer(std::move(done));
+      } else {
+        close_done_.push_back(std::move(done));
+      }
+    }
+    return;
+  }
   closing_ = true;
-  close_done_ = std::move(done);
+  if (done) close_done_.push_back(std::move(done));
   if (listening_) {
     uv_close(reinterpret_cast<uv_handle_t*>(&listener_),
              [](uv_handle_t* handle) { static_cast<TransportCore*>(handle->data)->Release(); });
@@ -122,20 +132,24 @@ void TransportCore::Release() {
 }
 
 void TransportCore::MaybeFinishClose() {
-  if (!closing_ || close_finished_ || outstanding_ > 0) return;
-  close_finished_ = true;
-  std::function<void()> done = std::move(close_done_);
-  if (done) done();
-  if (delete_when_closed_) delete this;
+  if (!closing_ || outstanding_ > 0) return;
+  if (!close_finished_) {
+    close_finished_ = true;
+    std::vector<std::function<void()>> done = std::move(close_done_);
+    close_done_.clear();
+    for (auto& fn : done) fn();
+  }
+  // `done` may have queued more work (a Forward failing later).
+  if (delete_when_closed_ && outstanding_ == 0) delete this;
 }
 
 void TransportCore::DeleteWhenClosed() {
-  if (close_finished_) {
-    delete this;
-    return;
-  }
   delete_when_closed_ = true;
-  if (!closing_) Close(nullptr);
+  if (!closing_) {
+    Close(nullptr);
+  } else {
+    MaybeFinishClose();
+  }
 }
 
 void TransportCore::Defer(std::function<void()> fn) {

@@ -101,7 +101,7 @@ class ClusterTransport {
   // Stops listening, closes every connection (pending forwards complete
   // with Unavailable), then calls `done` (may be empty) on the loop thread.
   // Raft groups must be closed by their owners first (raft_close). Calling
-  // Close again does nothing.
+  // Close again only adds its `done`, called once the shutdown completed.
   void Close(std::function<void()> done);
 
  private:

@@ -197,7 +197,7 @@ class TransportCore {
   bool closing_ = false;
   bool close_finished_ = false;
   bool delete_when_closed_ = false;
-  std::function<void()> close_done_;
+  std::vector<std::function<void()>> close_done_;
 
   // Log rate limit: at most kLogLinesPerWindow lines per kLogWindowMs.
   static constexpr int kLogLinesPerWindow = 20;
