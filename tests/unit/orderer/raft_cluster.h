@@ -56,7 +56,11 @@ class ApplyingSink : public RaftChainSink {
     terms.push_back(term);
     indexes.push_back(entry.index);
     auto blocks = applier_->Apply(entry);
-    if (!blocks.ok()) errors.push_back(blocks.status().ToString());
+    if (!blocks.ok()) {
+      errors.push_back(blocks.status().ToString());
+    } else if (entry.kind == LogEntry::kTimeToCut) {
+      ++(blocks->empty() ? stale_time_to_cuts : timeout_cuts);
+    }
     CheckMirror(entry.index);
   }
   void OnRestored(const RaftSnapshotState& snapshot) override {
@@ -96,6 +100,8 @@ class ApplyingSink : public RaftChainSink {
   std::vector<RaftSnapshotState> restored;
   std::vector<uint64_t> skipped;
   std::vector<std::string> errors;
+  int timeout_cuts = 0;        // time-to-cut entries that cut a block
+  int stale_time_to_cuts = 0;  // ones whose block was already cut
 
  private:
   RaftApplier* applier_;

@@ -38,18 +38,27 @@ LogEntry WorkloadEntry(int id) {
   return LogEntry::Envelope(RaftCluster::kChannel, SizedEnvelope(id, size));
 }
 
-// Proposes envelopes first..last-1 on the leader, with a time-to-cut after
-// every `cut_every`-th one and a stale duplicate of it right after.
-void ProposeWorkload(RaftCluster& cluster, int first, int last, int cut_every) {
+enum class Settle { kNo, kYes };
+
+// Proposes envelopes first..last-1 on the leader; after every
+// `cut_every`-th one, a time-to-cut for the leader's next block and a stale
+// duplicate of it. With Settle::kYes the leader first applies what was
+// proposed, so the time-to-cut names the block really pending (and cuts it,
+// unless count or bytes cut it first); without, it names a block that the
+// envelopes in flight may cut before it commits.
+void ProposeWorkload(RaftCluster& cluster, int first, int last, int cut_every, Settle settle = Settle::kYes) {
   for (int id = first; id < last; ++id) {
     ASSERT_TRUE(cluster.Propose(WorkloadEntry(id))) << "envelope " << id;
-    if ((id + 1) % cut_every == 0 && cluster.leader() != cluster.size()) {
-      // The leader's mirror has not applied the envelopes just proposed, so
-      // its next block number may already be stale by the time this commits.
-      const uint64_t next = cluster.fsm(cluster.leader()).next_block_number();
-      ASSERT_TRUE(cluster.Propose(LogEntry::TimeToCut(RaftCluster::kChannel, next)));
-      ASSERT_TRUE(cluster.Propose(LogEntry::TimeToCut(RaftCluster::kChannel, next)));
+    if ((id + 1) % cut_every != 0) continue;
+    const unsigned leader = cluster.leader();
+    ASSERT_LT(leader, cluster.size());
+    if (settle == Settle::kYes) {
+      ASSERT_TRUE(raft_fixture_step_until_applied(cluster.fixture(), leader,
+                                                  raft_last_index(cluster.raft(leader)), kMaxMsecs));
     }
+    const uint64_t next = cluster.fsm(leader).next_block_number();
+    ASSERT_TRUE(cluster.Propose(LogEntry::TimeToCut(RaftCluster::kChannel, next)));
+    ASSERT_TRUE(cluster.Propose(LogEntry::TimeToCut(RaftCluster::kChannel, next)));
   }
 }
 
@@ -143,25 +152,36 @@ TEST(RaftChainFsm, ThreeServersCutTheSameChain) {
 
   ProposeWorkload(cluster, 0, 60, 7);
   ASSERT_TRUE(StepUntilAllApplied(cluster, cluster.AllServers()));
-  // A fresh time-to-cut for what is left pending, then a stale one.
-  if (cluster.ProposeTimeToCut()) {
-    const uint64_t cut = cluster.fsm(0).next_block_number();
+  // Envelopes until one waits in a batch, then a fresh time-to-cut for it
+  // and a stale one.
+  int envelopes = 60;
+  while (!cluster.fsm(0).has_pending()) {
+    ASSERT_TRUE(cluster.Propose(WorkloadEntry(envelopes++)));
     ASSERT_TRUE(StepUntilAllApplied(cluster, cluster.AllServers()));
-    EXPECT_FALSE(cluster.fsm(0).has_pending());
-    const uint64_t height = cluster.store(0).Height();
-    ASSERT_TRUE(cluster.Propose(LogEntry::TimeToCut(RaftCluster::kChannel, cut)));
-    ASSERT_TRUE(StepUntilAllApplied(cluster, cluster.AllServers()));
-    EXPECT_EQ(cluster.store(0).Height(), height) << "a stale time-to-cut must not cut";
   }
+  const uint64_t cut = cluster.fsm(0).next_block_number();
+  ASSERT_TRUE(cluster.ProposeTimeToCut());
+  ASSERT_TRUE(StepUntilAllApplied(cluster, cluster.AllServers()));
+  EXPECT_FALSE(cluster.fsm(0).has_pending());
+  const uint64_t height = cluster.store(0).Height();
+  EXPECT_EQ(height, cut + 1);
+  ASSERT_TRUE(cluster.Propose(LogEntry::TimeToCut(RaftCluster::kChannel, cut)));
+  ASSERT_TRUE(StepUntilAllApplied(cluster, cluster.AllServers()));
+  EXPECT_EQ(cluster.store(0).Height(), height) << "a stale time-to-cut must not cut";
 
   ExpectIdenticalChains(cluster);
   ExpectMirrorsMatchChains(cluster);
   EXPECT_GT(cluster.store(0).Height(), 15u);
-  std::vector<int> want(60);
-  for (int id = 0; id < 60; ++id) want[id] = id;
+  std::vector<int> want(envelopes);
+  for (int id = 0; id < envelopes; ++id) want[id] = id;
   EXPECT_EQ(Joined(ChainEnvelopeIds(cluster)), Joined(want));
-  EXPECT_GE(cluster.acknowledged(), 60);
+  EXPECT_GE(cluster.acknowledged(), envelopes);
+  // The workload's time-to-cut entries both cut and came too late.
+  EXPECT_GT(cluster.sink(0).timeout_cuts, 1);
+  EXPECT_GT(cluster.sink(0).stale_time_to_cuts, 1);
   for (unsigned i = 0; i < cluster.size(); ++i) {
+    EXPECT_EQ(cluster.sink(i).timeout_cuts, cluster.sink(0).timeout_cuts);
+    EXPECT_EQ(cluster.sink(i).stale_time_to_cuts, cluster.sink(0).stale_time_to_cuts);
     // Raft indexes are the log indexes: strictly increasing, one term.
     const auto& indexes = cluster.sink(i).indexes;
     for (size_t k = 1; k < indexes.size(); ++k) EXPECT_LT(indexes[k - 1], indexes[k]);
@@ -204,7 +224,7 @@ TEST(RaftChainFsm, LeaderKilledMidStreamAnotherContinues) {
 
   // More entries, then the leader dies after a few steps: some of them may
   // be on a majority (and survive), some only on the dead leader (lost).
-  ProposeWorkload(cluster, 20, 30, 5);
+  ProposeWorkload(cluster, 20, 30, 5, Settle::kNo);
   raft_fixture_step_n(cluster.fixture(), 6);
   const uint64_t old_term = cluster.raft(0)->current_term;
   raft_fixture_kill(cluster.fixture(), 0);
