@@ -270,6 +270,11 @@ void ServerConn::OnPreambleComplete() {
       Close(who + " closed: forward stream for unknown channel " + preamble_.channel);
       return;
     }
+    int rv = WriteBytes(tcp_, std::string(1, kPreambleAccepted), nullptr);
+    if (rv != 0) {
+      Close(who + ": write: " + uv_strerror(rv));
+      return;
+    }
     StartForwarding();
     return;
   }
@@ -287,7 +292,13 @@ void ServerConn::OnPreambleComplete() {
     Close(who + " closed: raft id 0");
     return;
   }
-  // Hand the stream over: libraft owns, reads, closes and frees it now.
+  int rv = WriteBytes(tcp_, std::string(1, kPreambleAccepted), nullptr);
+  if (rv != 0) {
+    Close(who + ": write: " + uv_strerror(rv));
+    return;
+  }
+  // Hand the stream over: libraft owns, reads, closes and frees it now (the
+  // acceptance write completes or is cancelled on its own).
   uv_read_stop(reinterpret_cast<uv_stream_t*>(tcp_));
   uv_tcp_t* tcp = tcp_;
   tcp_ = nullptr;

@@ -7,8 +7,11 @@
 //   dialer's address length u8 | dialer's address
 // A connection whose preamble is malformed, names an unknown channel or kind,
 // or does not arrive within `handshake_timeout_ms` (5 s) is closed and
-// reported through `log` (rate-limited); the listener keeps serving. After
-// the preamble, an 'R' connection is handed to the channel's libraft
+// reported through `log` (rate-limited); the listener keeps serving. An
+// accepted preamble is answered with one byte 0x06, so that a dialer learns
+// at connect time whether the channel is there (libraft then retries after
+// its connect delay instead of writing into a closed stream). After the
+// preamble, an 'R' connection is handed to the channel's libraft
 // transport (its accept callback) and carries libraft's own protocol; an 'F'
 // connection carries forward frames:
 //   request  = u32 length | u64 sequence | payload

@@ -4,6 +4,7 @@
 
 #include "core/raft/net_address.h"
 #include "core/raft/raft_c.h"
+#include "core/raft/wire.h"
 
 namespace loom::raft {
 
@@ -118,6 +119,29 @@ void Dial::OnWritten(uv_write_t* req, int status) {
   if (self->finished_) return;
   if (status != 0) {
     self->Finish(false, std::string("write preamble: ") + uv_strerror(status));
+    return;
+  }
+  int rv = uv_read_start(reinterpret_cast<uv_stream_t*>(self->tcp_), &Dial::OnAckAlloc, &Dial::OnAckRead);
+  if (rv != 0) self->Finish(false, std::string("read: ") + uv_strerror(rv));
+}
+
+void Dial::OnAckAlloc(uv_handle_t* handle, size_t /*suggested*/, uv_buf_t* buf) {
+  // One byte only: whatever follows belongs to the stream's next owner.
+  auto* self = static_cast<Dial*>(handle->data);
+  *buf = uv_buf_init(&self->ack_, 1);
+}
+
+void Dial::OnAckRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* /*buf*/) {
+  auto* self = static_cast<Dial*>(stream->data);
+  if (self->finished_ || nread == 0) return;
+  uv_read_stop(stream);
+  if (nread < 0) {
+    self->Finish(false, nread == UV_EOF ? "the listener refused the preamble (closed the connection)"
+                                        : std::string("read: ") + uv_strerror(static_cast<int>(nread)));
+    return;
+  }
+  if (self->ack_ != kPreambleAccepted) {
+    self->Finish(false, "the listener answered the preamble with an unexpected byte");
     return;
   }
   self->Finish(true, "");

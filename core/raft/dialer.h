@@ -1,5 +1,6 @@
 // One outgoing connection attempt on the cluster port: resolve the address
-// (numeric, or DNS through uv_getaddrinfo), connect, write the preamble.
+// (numeric, or DNS through uv_getaddrinfo), connect, write the preamble, read
+// the listener's one-byte acceptance (kPreambleAccepted).
 // Internal to loom_raft. Loop thread only.
 #pragma once
 
@@ -13,15 +14,17 @@ namespace loom::raft {
 
 class Dial {
  public:
-  // On success `tcp` is the connected stream with the preamble written; the
-  // callee owns it (allocated with raft_malloc, so libraft can free it). On
-  // failure `tcp` is null and `error` says what failed ("connect: connection
+  // On success `tcp` is the connected stream, preamble written and accepted,
+  // not reading, nothing read past the acceptance byte; the callee owns it (allocated with raft_malloc, so
+  // libraft can free it). On failure `tcp` is null and `error` says what failed ("connect: connection
   // refused"); `canceled` is true after Cancel().
   using Done = std::function<void(uv_tcp_t* tcp, bool canceled, const std::string& error)>;
 
   // Starts dialing `address`. `done` runs exactly once, always later on the
   // loop thread (never inside Start or Cancel). The attempt fails when the
-  // connection and the preamble write take longer than `timeout_ms`. The
+  // connection, the preamble write and the acceptance take longer than
+  // `timeout_ms`, or the listener closes the connection (it refused the
+  // preamble: unknown channel, group not started). The
   // returned handle is valid until `done` starts running.
   static Dial* Start(uv_loop_t* loop, const std::string& address, std::string preamble, uint64_t timeout_ms,
                      Done done);
@@ -42,6 +45,8 @@ class Dial {
   static void OnResolved(uv_getaddrinfo_t* req, int status, addrinfo* res);
   static void OnConnected(uv_connect_t* req, int status);
   static void OnWritten(uv_write_t* req, int status);
+  static void OnAckAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
+  static void OnAckRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
 
   uv_loop_t* loop_;
   std::string preamble_;
@@ -56,6 +61,7 @@ class Dial {
   uv_connect_t connect_{};
   uv_write_t write_{};
   uv_tcp_t* tcp_ = nullptr;
+  char ack_ = 0;
 };
 
 }  // namespace loom::raft

@@ -1,6 +1,7 @@
 #include "core/raft/event_loop.h"
 
 #include <pthread.h>
+#include <signal.h>
 
 #include <cstdio>
 #include <future>
@@ -41,6 +42,14 @@ EventLoop::~EventLoop() {
 void EventLoop::ThreadMain() {
   std::string thread_name = name_.substr(0, 15);
   pthread_setname_np(pthread_self(), thread_name.c_str());
+  // A write to a socket the peer closed must fail with EPIPE, not kill the
+  // process: libuv and libraft leave SIGPIPE to the application. Blocking it
+  // on this thread (which does all the writes) is enough and leaves the
+  // process-wide disposition alone.
+  sigset_t pipe_only;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
   uv_run(&loop_, UV_RUN_DEFAULT);
 }
 

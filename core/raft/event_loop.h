@@ -1,7 +1,8 @@
 // EventLoop: one libuv loop running on its own thread.
 //
 // Everything that touches libraft or the uv handles of this loop runs on the
-// loop thread: other threads hand work over with Post (fire and forget) or
+// loop thread (which blocks SIGPIPE, so writes to closed sockets fail with
+// EPIPE instead of killing the process): other threads hand work over with Post (fire and forget) or
 // RunSync (wait until it ran). Tasks run in FIFO order.
 //
 // Shutdown: the owners of handles on this loop close them first (raft_close,

@@ -11,16 +11,12 @@ namespace {
 // without bound.
 constexpr size_t kMaxQueuedResponseBytes = 16u << 20;
 
-struct WriteRequest {
-  uv_write_t request;
-  std::string bytes;
-};
+}  // namespace
 
-// Queues `bytes` on `stream`; `on_error` runs (synchronously or from the
-// write callback) when the write fails for a reason other than the stream
-// being closed by us.
 int WriteBytes(uv_tcp_t* tcp, std::string bytes, std::function<void(int)> on_error) {
-  struct Write : WriteRequest {
+  struct Write {
+    uv_write_t request;
+    std::string bytes;
     std::function<void(int)> on_error;
   };
   auto* write = new Write;
@@ -37,8 +33,6 @@ int WriteBytes(uv_tcp_t* tcp, std::string bytes, std::function<void(int)> on_err
   if (rv != 0) delete write;
   return rv;
 }
-
-}  // namespace
 
 // ------------------------------------------------- leader side (server) ----
 

@@ -134,6 +134,12 @@ class ForwardClient {
 
 inline constexpr size_t kReadChunkBytes = 64 * 1024;
 
+// Queues `bytes` on `tcp` (forwarder.cc). `on_error` (may be empty) runs from
+// the write callback when the write fails for a reason other than the stream
+// being closed; it must not assume anything about `tcp->data`. Returns
+// uv_write's error.
+int WriteBytes(uv_tcp_t* tcp, std::string bytes, std::function<void(int)> on_error);
+
 class TransportCore {
  public:
   TransportCore(EventLoop* event_loop, ClusterTransport::Options options);

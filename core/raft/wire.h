@@ -5,7 +5,9 @@
 //   "LOOMCL1" | kind u8 ('R' raft stream, 'F' forward stream) |
 //   channel length u8 (>= 1) | channel | dialer's raft id u64 |
 //   dialer's address length u8 (>= 1) | dialer's address
-// Channel and address are printable ASCII.
+// Channel and address are printable ASCII. The listener answers a preamble it
+// accepts with the one byte kPreambleAccepted before anything else, and
+// closes the connection on one it refuses.
 //
 // Forward frames (the length counts the bytes that follow it):
 //   request  = u32 length | u64 sequence | payload
@@ -31,6 +33,7 @@ struct Preamble {
 };
 
 inline constexpr std::string_view kPreambleMagic = "LOOMCL1";
+inline constexpr char kPreambleAccepted = 0x06;
 // Magic, kind, two length bytes, two strings of at most 255 bytes, the id.
 inline constexpr size_t kMaxPreambleBytes = 7 + 1 + 1 + 255 + 8 + 1 + 255;
 

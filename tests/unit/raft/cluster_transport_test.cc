@@ -59,7 +59,8 @@ class ClusterTransportTest : public ::testing::Test {
     RawClient client(server_->bound_address());
     ASSERT_TRUE(client.connected());
     ASSERT_TRUE(client.Send(ForwardPreamble("ch") + EncodeForwardRequest(77, "ok")));
-    EXPECT_EQ(client.ReadExactly(4 + 9, std::chrono::seconds(30)), EncodeForwardResponse(77, Status::Ok()));
+    EXPECT_EQ(client.ReadExactly(1 + 4 + 9, std::chrono::seconds(30)),
+              std::string(1, kPreambleAccepted) + EncodeForwardResponse(77, Status::Ok()));
   }
 
   bool LogSays(const std::string& needle) {
@@ -78,6 +79,7 @@ TEST_F(ClusterTransportTest, ForwardFramesOnTheWire) {
   // Byte by byte: the server must cope with any split of the stream.
   std::string bytes = ForwardPreamble("ch") + EncodeForwardRequest(1, "ok") + EncodeForwardRequest(2, "nope");
   for (char c : bytes) ASSERT_TRUE(client.Send(std::string(1, c)));
+  EXPECT_EQ(client.ReadExactly(1, std::chrono::seconds(30)), std::string(1, kPreambleAccepted));
   EXPECT_EQ(client.ReadExactly(13, std::chrono::seconds(30)), EncodeForwardResponse(1, Status::Ok()));
   std::string denied = EncodeForwardResponse(2, Status::InvalidArgument("bad payload: nope"));
   EXPECT_EQ(client.ReadExactly(denied.size(), std::chrono::seconds(30)), denied);
@@ -181,7 +183,8 @@ TEST_F(ClusterTransportTest, TooManyHandshakingConnectionsAreShed) {
   EXPECT_TRUE(LogSays("waiting for their preamble")) << log_.All();
   // Completing the first preamble frees the slot.
   ASSERT_TRUE(first.Send(ForwardPreamble("ch").substr(4) + EncodeForwardRequest(5, "ok")));
-  EXPECT_EQ(first.ReadExactly(13, std::chrono::seconds(30)), EncodeForwardResponse(5, Status::Ok()));
+  EXPECT_EQ(first.ReadExactly(14, std::chrono::seconds(30)),
+            std::string(1, kPreambleAccepted) + EncodeForwardResponse(5, Status::Ok()));
   ExpectGoodForwardWorks();
 }
 

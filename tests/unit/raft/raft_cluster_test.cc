@@ -75,5 +75,23 @@ TEST_F(RaftClusterTest, TwoChannelsShareTheListeners) {
   EXPECT_EQ(b->Applied(1), b->Applied(2));
 }
 
+TEST_F(RaftClusterTest, StoppedServerCatchesUpAfterRestart) {
+  RaftGroup* group = AddGroup("mychannel");
+  ASSERT_EQ(group->Start(Transports()), "");
+  ASSERT_TRUE(group->ApplyAndWait(1, 20));
+  // Server 3 goes away: its channel is unknown on its listener meanwhile, so
+  // the others' dials are refused at the preamble and retried.
+  ASSERT_TRUE(group->StopNode(2));
+  ASSERT_TRUE(group->ApplyAndWait(21, 20));
+  EXPECT_TRUE(testing::WaitUntil(loop_.get(), [&] { return logs_[2].Contains("unknown channel mychannel"); }))
+      << logs_[2].All();
+  // Back on the same listener and data folder: it catches up.
+  ASSERT_EQ(group->RestartNode(2, transports_[2].get()), "");
+  ASSERT_TRUE(group->ApplyAndWait(41, 10));
+  std::vector<uint64_t> restarted = group->Applied(2);
+  EXPECT_EQ(restarted, group->Applied(0));
+  EXPECT_GE(restarted.size(), 50u);
+}
+
 }  // namespace
 }  // namespace loom::raft

@@ -191,7 +191,7 @@ class RaftGroup {
   }
 
   // Submits values on the current leader (retrying those a leader change
-  // lost) until every server applied every value; false on timeout.
+  // lost) until every running server applied every value; false on timeout.
   bool ApplyAndWait(uint64_t first, uint64_t count,
                     std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
     for (uint64_t v = first; v < first + count; ++v) wanted_.push_back(v);
@@ -214,31 +214,47 @@ class RaftGroup {
     raft_id leader = 0;
     loop_->RunSync([&] {
       for (auto& node : nodes_) {
-        if (raft_state(&node->raft) == RAFT_LEADER) leader = node->id;
+        if (!node->closed && raft_state(&node->raft) == RAFT_LEADER) leader = node->id;
       }
     });
     return leader;
+  }
+
+  // Stops server index+1 (raft_close) and waits until it closed.
+  bool StopNode(size_t index) {
+    RaftNode* node = nullptr;
+    loop_->RunSync([&] {
+      node = nodes_[index].get();
+      if (!node->closed) CloseNode(node);
+    });
+    return WaitUntil(loop_, [node] { return node->closed; });
+  }
+
+  // Starts server index+1 again from its disk state on `transport`.
+  std::string RestartNode(size_t index, ClusterTransport* transport) {
+    std::string error;
+    loop_->RunSync([&] {
+      error = InitNode(index, transport, nullptr);
+      if (error.empty() && raft_start(&nodes_[index]->raft) != 0) {
+        error = std::string("raft_start: ") + raft_errmsg(&nodes_[index]->raft);
+      }
+    });
+    return error;
   }
 
   void Close() {
     if (nodes_.empty()) return;
     loop_->RunSync([&] {
       for (auto& node : nodes_) {
-        raft_close(&node->raft, [](struct raft* r) {
-          auto* node = static_cast<RaftNode*>(r->data);
-          raft_uv_close(&node->io);
-          node->closed = true;
-        });
+        if (node != nullptr && !node->closed) CloseNode(node.get());
       }
     });
-    {
-      WaitUntil(loop_, [this] {
-        for (auto& node : nodes_) {
-          if (!node->closed) return false;
-        }
-        return true;
-      });
-    }
+    WaitUntil(loop_, [this] {
+      for (auto& node : nodes_) {
+        if (node != nullptr && !node->closed) return false;
+      }
+      return true;
+    });
     nodes_.clear();
   }
 
@@ -257,51 +273,58 @@ class RaftGroup {
     }
     std::string error;
     for (size_t i = 0; i < transports.size() && error.empty(); ++i) {
-      auto node = std::make_unique<RaftNode>();
-      node->id = i + 1;
-      node->address = transports[i]->bound_address();
-      std::filesystem::path dir = dir_ / (channel_ + "-" + std::to_string(node->id));
-      std::filesystem::create_directories(dir);
-      raft_uv_transport* transport = transports[i]->AddGroup(channel_);
-      if (transport == nullptr) {
-        error = "AddGroup failed";
-        break;
-      }
-      int rv = raft_uv_init(&node->io, loop_->loop(), dir.c_str(), transport);
-      if (rv != 0) {
-        error = std::string("raft_uv_init: ") + node->io.errmsg;
-        break;
-      }
-      node->fsm.version = 1;
-      node->fsm.data = node.get();
-      node->fsm.apply = &Apply;
-      node->fsm.snapshot = &Snapshot;
-      node->fsm.restore = &Restore;
-      rv = raft_init(&node->raft, &node->io, &node->fsm, node->id, node->address.c_str());
-      if (rv != 0) {
-        error = std::string("raft_init: ") + raft_errmsg(&node->raft);
-        raft_uv_close(&node->io);
-        break;
-      }
-      node->raft.data = node.get();
-      raft_set_election_timeout(&node->raft, 500);
-      raft_set_heartbeat_timeout(&node->raft, 50);
-      rv = raft_bootstrap(&node->raft, &configuration);
-      if (rv != 0) error = std::string("raft_bootstrap: ") + raft_errmsg(&node->raft);
-      nodes_.push_back(std::move(node));
+      nodes_.push_back(nullptr);
+      error = InitNode(i, transports[i], &configuration);
     }
     raft_configuration_close(&configuration);
-    if (!error.empty()) {
-      // Nothing started yet: raft_close still has to run to free each node.
-      started_ = false;
-      return error;
-    }
+    if (!error.empty()) return error;
     for (auto& node : nodes_) {
       int rv = raft_start(&node->raft);
       if (rv != 0) return std::string("raft_start: ") + raft_errmsg(&node->raft);
     }
-    started_ = true;
     return "";
+  }
+
+  // Creates server index+1 on `transport` in nodes_[index]; bootstraps it
+  // with `configuration`, or (null) restarts it from its disk state.
+  std::string InitNode(size_t index, ClusterTransport* transport, const raft_configuration* configuration) {
+    auto node = std::make_unique<RaftNode>();
+    node->id = index + 1;
+    node->address = transport->bound_address();
+    std::filesystem::path dir = dir_ / (channel_ + "-" + std::to_string(node->id));
+    std::filesystem::create_directories(dir);
+    raft_uv_transport* group_transport = transport->AddGroup(channel_);
+    if (group_transport == nullptr) return "AddGroup failed";
+    int rv = raft_uv_init(&node->io, loop_->loop(), dir.c_str(), group_transport);
+    if (rv != 0) return std::string("raft_uv_init: ") + node->io.errmsg;
+    node->fsm.version = 1;
+    node->fsm.data = node.get();
+    node->fsm.apply = &Apply;
+    node->fsm.snapshot = &Snapshot;
+    node->fsm.restore = &Restore;
+    rv = raft_init(&node->raft, &node->io, &node->fsm, node->id, node->address.c_str());
+    if (rv != 0) {
+      raft_uv_close(&node->io);
+      return std::string("raft_init: ") + raft_errmsg(&node->raft);
+    }
+    node->raft.data = node.get();
+    raft_set_election_timeout(&node->raft, 500);
+    raft_set_heartbeat_timeout(&node->raft, 50);
+    std::string error;
+    if (configuration != nullptr) {
+      rv = raft_bootstrap(&node->raft, configuration);
+      if (rv != 0) error = std::string("raft_bootstrap: ") + raft_errmsg(&node->raft);
+    }
+    nodes_[index] = std::move(node);  // closed by Close() even after an error
+    return error;
+  }
+
+  static void CloseNode(RaftNode* node) {
+    raft_close(&node->raft, [](struct raft* r) {
+      auto* node = static_cast<RaftNode*>(r->data);
+      raft_uv_close(&node->io);
+      node->closed = true;
+    });
   }
 
   static int Apply(raft_fsm* fsm, const raft_buffer* buf, void** result) {
@@ -318,7 +341,7 @@ class RaftGroup {
   void SubmitPending() {
     RaftNode* leader = nullptr;
     for (auto& node : nodes_) {
-      if (raft_state(&node->raft) == RAFT_LEADER) leader = node.get();
+      if (!node->closed && raft_state(&node->raft) == RAFT_LEADER) leader = node.get();
     }
     if (leader == nullptr) return;
     std::vector<uint64_t> retry;
@@ -348,6 +371,7 @@ class RaftGroup {
 
   bool AllApplied() {
     for (auto& node : nodes_) {
+      if (node->closed) continue;
       std::map<uint64_t, bool> seen;
       for (uint64_t v : node->applied) seen[v] = true;
       for (uint64_t v : wanted_) {
@@ -361,7 +385,6 @@ class RaftGroup {
   std::string channel_;
   std::filesystem::path dir_;
   std::vector<std::unique_ptr<RaftNode>> nodes_;
-  bool started_ = false;
   std::vector<uint64_t> wanted_;
   std::map<uint64_t, bool> in_flight_;
   std::map<uint64_t, bool> done_;
