@@ -14,10 +14,10 @@ TransportCore::TransportCore(EventLoop* event_loop, ClusterTransport::Options op
     : event_loop_(event_loop), loop_(event_loop->loop()), options_(std::move(options)) {}
 
 TransportCore::~TransportCore() {
-  // A group its owner never closed may still be used by libraft: leave it
+  // A group libraft has not closed may still be used by it: leave it
   // allocated, detached from this core, rather than free memory in use.
   for (auto& group : groups_) {
-    if (!group->closed) {
+    if (!group->released) {
       group->core = nullptr;
       (void)group.release();
     }

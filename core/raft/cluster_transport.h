@@ -74,7 +74,8 @@ class ClusterTransport {
   // accept callback libraft registered with listen(). Its close() cancels
   // pending dials and unregisters the channel, after which AddGroup may
   // register it again. Owned by the ClusterTransport; stays valid until the
-  // transport is destroyed. Null (and a log line) when `channel` already has
+  // transport is destroyed (one whose close() never ran is then left
+  // allocated, as libraft may still use it). Null (and a log line) when `channel` already has
   // an open group, is not 1..255 printable ASCII bytes, or Close() began.
   raft_uv_transport* AddGroup(const std::string& channel);
 

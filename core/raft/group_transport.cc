@@ -51,6 +51,7 @@ void MaybeFireCloseCallback(Group* group) {
   if (!group->closed || !group->connects.empty() || group->close_callback == nullptr) return;
   raft_uv_transport_close_cb callback = group->close_callback;
   group->close_callback = nullptr;
+  group->released = true;
   callback(&group->transport);
 }
 

@@ -44,6 +44,7 @@ struct Group {
   raft_uv_accept_cb accept_callback = nullptr;
   bool closed = false;
   raft_uv_transport_close_cb close_callback = nullptr;
+  bool released = false;  // libraft's close() completed: it no longer uses `transport`
   std::set<PendingConnect*> connects;
 };
 // Fills in the raft_uv_transport function table of `group`.

@@ -63,6 +63,17 @@ class ClusterTransportTest : public ::testing::Test {
               std::string(1, kPreambleAccepted) + EncodeForwardResponse(77, Status::Ok()));
   }
 
+  // Closes a group's transport as libraft's raft_close does, and waits.
+  void CloseGroup(raft_uv_transport* group) {
+    std::promise<void> closed;
+    loop_->RunSync([&] {
+      group->data = &closed;
+      group->close(group,
+                   [](raft_uv_transport* t) { static_cast<std::promise<void>*>(t->data)->set_value(); });
+    });
+    ASSERT_EQ(closed.get_future().wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  }
+
   bool LogSays(const std::string& needle) {
     return WaitUntil(
         loop_.get(), [&] { return log_.Contains(needle); }, std::chrono::seconds(30));
@@ -126,18 +137,17 @@ TEST_F(ClusterTransportTest, RaftStreamForAGroupNotStartedIsClosed) {
   EXPECT_TRUE(client.WaitClosed(std::chrono::seconds(30)));
   EXPECT_TRUE(LogSays("not started yet")) << log_.All();
   // Close the group as libraft would, then the channel may be added again.
-  std::promise<void> closed;
+  CloseGroup(group);
+  raft_uv_transport* again = nullptr;
   loop_->RunSync([&] {
-    group->data = &closed;
-    group->close(group, [](raft_uv_transport* t) { static_cast<std::promise<void>*>(t->data)->set_value(); });
-  });
-  ASSERT_EQ(closed.get_future().wait_for(std::chrono::seconds(30)), std::future_status::ready);
-  loop_->RunSync([&] {
-    EXPECT_NE(server_->AddGroup("ch"), nullptr);
+    again = server_->AddGroup("ch");
     EXPECT_EQ(server_->AddGroup("ch"), nullptr);  // already open
     EXPECT_EQ(server_->AddGroup("bad channel"), nullptr);
     EXPECT_EQ(server_->AddGroup(""), nullptr);
   });
+  ASSERT_NE(again, nullptr);
+  EXPECT_NE(again, group);
+  CloseGroup(again);
 }
 
 TEST_F(ClusterTransportTest, SilentConnectionTimesOut) {
