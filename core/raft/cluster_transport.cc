@@ -372,6 +372,10 @@ raft_uv_transport* ClusterTransport::AddGroup(const std::string& channel) {
   return core_->AddGroup(channel);
 }
 
+void ClusterTransport::ReleaseGroup(raft_uv_transport* group) {
+  internal::ReleaseGroup(group);
+}
+
 void ClusterTransport::SetForwardHandler(const std::string& channel, ForwardHandler handler) {
   core_->SetForwardHandler(channel, std::move(handler));
 }

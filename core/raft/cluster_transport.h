@@ -79,6 +79,13 @@ class ClusterTransport {
   // an open group, is not 1..255 printable ASCII bytes, or Close() began.
   raft_uv_transport* AddGroup(const std::string& channel);
 
+  // For a group whose raft server never started (raft_uv_init or raft_init
+  // failed, or raft_start was never reached): libraft will not close() its
+  // transport, so this unregisters the channel instead, after which AddGroup
+  // may register it again. Never for a group of a started server (raft_close
+  // closes those). Null is ignored.
+  void ReleaseGroup(raft_uv_transport* group);
+
   // Leader side of forwarding for `channel`: each request frame arriving on
   // an 'F' connection calls `handler(payload, reply)`; `reply(status)` should
   // be called exactly once (later calls are ignored), from any thread,

@@ -124,6 +124,10 @@ void EventLoop::Stop() {
   }
   std::lock_guard<std::mutex> stop_lock(stop_mutex_);
   if (joined_) return;
+  if (!thread_.joinable()) {  // Start() failed before the thread ran
+    joined_ = true;
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;

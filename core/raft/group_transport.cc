@@ -48,11 +48,11 @@ void DeferOnGroup(Group* group, std::function<void()> fn) {
 }
 
 void MaybeFireCloseCallback(Group* group) {
-  if (!group->closed || !group->connects.empty() || group->close_callback == nullptr) return;
+  if (!group->close_requested || group->released || !group->connects.empty()) return;
   raft_uv_transport_close_cb callback = group->close_callback;
   group->close_callback = nullptr;
   group->released = true;
-  callback(&group->transport);
+  if (callback != nullptr) callback(&group->transport);
 }
 
 int GroupInit(raft_uv_transport* t, raft_id id, const char* address) {
@@ -121,8 +121,17 @@ int GroupConnect(raft_uv_transport* t, raft_uv_connect* request, raft_id id, con
 
 void GroupClose(raft_uv_transport* t, raft_uv_transport_close_cb callback) {
   Group* group = GroupOf(t);
+  if (group->close_requested) {  // a second close: only its callback is new
+    if (callback != nullptr && group->released) {
+      DeferOnGroup(group, [group, callback] { callback(&group->transport); });
+    } else if (callback != nullptr) {
+      group->close_callback = callback;
+    }
+    return;
+  }
   if (!group->closed) AbandonGroup(group);
   group->close_callback = callback;
+  group->close_requested = true;
   if (group->connects.empty()) {
     // Later, never inside close(): libraft is still inside its own close.
     DeferOnGroup(group, [group] { MaybeFireCloseCallback(group); });
@@ -137,6 +146,11 @@ void InitGroupTransport(Group* group) {
   group->transport.listen = &GroupListen;
   group->transport.connect = &GroupConnect;
   group->transport.close = &GroupClose;
+}
+
+void ReleaseGroup(raft_uv_transport* transport) {
+  if (transport == nullptr) return;
+  GroupClose(transport, nullptr);
 }
 
 void AbandonGroup(Group* group) {

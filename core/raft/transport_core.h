@@ -44,11 +44,14 @@ struct Group {
   raft_uv_accept_cb accept_callback = nullptr;
   bool closed = false;
   raft_uv_transport_close_cb close_callback = nullptr;
-  bool released = false;  // libraft's close() completed: it no longer uses `transport`
+  bool close_requested = false;  // libraft called close() (or the owner released the group)
+  bool released = false;         // libraft's close() completed: it no longer uses `transport`
   std::set<PendingConnect*> connects;
 };
 // Fills in the raft_uv_transport function table of `group`.
 void InitGroupTransport(Group* group);
+// ClusterTransport::ReleaseGroup.
+void ReleaseGroup(raft_uv_transport* transport);
 // Cancels the group's dials and unregisters it (Close() of a transport whose
 // group is still open).
 void AbandonGroup(Group* group);
