@@ -52,6 +52,7 @@ class ClusterTransport {
     uint64_t dial_timeout_ms = 5000;                   // connect + preamble write of an outgoing one
     size_t max_handshaking_connections = 256;          // more incoming ones are closed at once
     size_t max_forwards_in_flight = 1024;              // per 'F' connection; reading pauses above it
+    uint64_t forward_timeout_ms = 0;  // Forward's done gets DeadlineExceeded after it; 0 = wait for ever
   };
 
   // Binds "host:port" (port 0 = ephemeral; the host an IPv4 dotted quad,
@@ -103,9 +104,10 @@ class ClusterTransport {
   // later, on the loop thread with the leader's status, or Unavailable
   // naming the address when the connection failed or closed before the
   // reply (the payload may or may not have been ordered then — the caller
-  // must not retry blindly), or InvalidArgument when the payload does not
-  // fit in a frame. `self_id` and this transport's bound_address() go into
-  // the preamble.
+  // must not retry blindly), or DeadlineExceeded when `forward_timeout_ms`
+  // is set and no reply came in time (same caveat; a late reply is dropped),
+  // or InvalidArgument when the payload does not fit in a frame. `self_id` and this transport's
+  // bound_address() go into the preamble.
   void Forward(const std::string& channel, uint64_t self_id, const std::string& address, std::string payload,
                std::function<void(Status)> done);
 

@@ -143,7 +143,10 @@ Status ForwardClient::Start() {
   Preamble preamble{StreamKind::kForward, channel_, self_id_, core_->bound_address()};
   LOOM_ASSIGN_OR_RETURN(std::string encoded, EncodePreamble(preamble));
   core_->Retain();
-  references_++;
+  uv_timer_init(core_->loop(), &timer_);
+  timer_.data = this;
+  references_++;  // the timer, until its close callback
+  references_++;  // the dial
   dial_ = Dial::Start(core_->loop(), address_, std::move(encoded), core_->options().dial_timeout_ms,
                       [this](uv_tcp_t* tcp, bool /*canceled*/, const std::string& error) {
                         dial_ = nullptr;
@@ -182,7 +185,9 @@ void ForwardClient::OnDialed(uv_tcp_t* tcp, const std::string& error) {
 
 void ForwardClient::Send(std::string payload, std::function<void(Status)> done) {
   uint64_t sequence = next_sequence_++;
-  pending_[sequence] = std::move(done);
+  uint64_t timeout = core_->options().forward_timeout_ms;
+  pending_[sequence] = Pending{std::move(done), timeout == 0 ? 0 : uv_now(core_->loop()) + timeout};
+  if (pending_.size() == 1) ArmTimer();
   std::string frame = EncodeForwardRequest(sequence, payload);
   if (tcp_ == nullptr) {
     queued_frames_.push_back(std::move(frame));
@@ -231,11 +236,15 @@ void ForwardClient::OnBytes(ssize_t nread, const uv_buf_t* buf) {
     }
     auto it = pending_.find(response->sequence);
     if (it == pending_.end()) {
+      // A sequence sent earlier whose forward timed out: a late reply.
+      if (response->sequence < next_sequence_) continue;
       Fail("bad response: unknown sequence " + std::to_string(response->sequence));
       return;
     }
-    std::function<void(Status)> done = std::move(it->second);
+    bool was_oldest = it == pending_.begin();
+    std::function<void(Status)> done = std::move(it->second.done);
     pending_.erase(it);
+    if (was_oldest) ArmTimer();
     done(std::move(response->status));
   }
 }
@@ -253,12 +262,41 @@ void ForwardClient::Fail(const std::string& reason) {
     });
     tcp_ = nullptr;
   }
-  std::map<uint64_t, std::function<void(Status)>> pending = std::move(pending_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_),
+           [](uv_handle_t* handle) { static_cast<ForwardClient*>(handle->data)->Release(); });
+  std::map<uint64_t, Pending> pending = std::move(pending_);
   pending_.clear();
   queued_frames_.clear();
   Status status = Status::Unavailable("forward to " + address_ + " (channel " + channel_ + "): " + reason);
-  for (auto& [sequence, done] : pending) done(status);
+  for (auto& [sequence, forward] : pending) forward.done(status);
   Release();  // the owner's reference
+}
+
+void ForwardClient::ArmTimer() {
+  if (failed_) return;
+  uv_timer_stop(&timer_);
+  if (pending_.empty() || pending_.begin()->second.deadline_ms == 0) return;
+  uint64_t now = uv_now(core_->loop());
+  uint64_t deadline = pending_.begin()->second.deadline_ms;
+  uv_timer_start(
+      &timer_, [](uv_timer_t* timer) { static_cast<ForwardClient*>(timer->data)->ExpireForwards(); },
+      deadline > now ? deadline - now : 0, 0);
+}
+
+void ForwardClient::ExpireForwards() {
+  uint64_t now = uv_now(core_->loop());
+  std::vector<std::function<void(Status)>> expired;
+  while (!pending_.empty() && pending_.begin()->second.deadline_ms != 0 &&
+         pending_.begin()->second.deadline_ms <= now) {
+    expired.push_back(std::move(pending_.begin()->second.done));
+    pending_.erase(pending_.begin());
+  }
+  ArmTimer();
+  Status status =
+      Status::DeadlineExceeded("forward to " + address_ + " (channel " + channel_ + "): no reply within " +
+                               std::to_string(core_->options().forward_timeout_ms) +
+                               " ms; the payload may or may not have been ordered");
+  for (auto& done : expired) done(status);
 }
 
 void ForwardClient::Release() {

@@ -116,6 +116,8 @@ class ForwardClient {
   void OnDialed(uv_tcp_t* tcp, const std::string& error);
   void Write(std::string frame);
   void OnBytes(ssize_t nread, const uv_buf_t* buf);
+  void ArmTimer();
+  void ExpireForwards();
   void Release();
 
   static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
@@ -128,10 +130,16 @@ class ForwardClient {
   Dial* dial_ = nullptr;
   uv_tcp_t* tcp_ = nullptr;
   bool failed_ = false;
-  int references_ = 1;  // the owner's (dropped by Fail); +1 dial; +1 tcp
+  int references_ = 1;  // the owner's (dropped by Fail); +1 dial; +1 tcp; +1 timer
   uint64_t next_sequence_ = 1;
   std::vector<std::string> queued_frames_;  // written once connected
-  std::map<uint64_t, std::function<void(Status)>> pending_;
+  struct Pending {
+    std::function<void(Status)> done;
+    uint64_t deadline_ms;  // uv_now() based; 0 = none
+  };
+  // By sequence, which is also deadline order (one timeout for all).
+  std::map<uint64_t, Pending> pending_;
+  uv_timer_t timer_{};  // fires at the oldest pending forward's deadline
   FrameReader frames_;
   std::unique_ptr<char[]> chunk_;
 };

@@ -208,6 +208,44 @@ TEST_F(ForwardTest, PayloadAboveTheFrameLimitIsRefusedLocally) {
   EXPECT_TRUE(ForwardAndWait("ch", "small").ok());
 }
 
+TEST_F(ForwardTest, ForwardTimesOutAndALateReplyIsDropped) {
+  ClusterTransport::Options options;
+  options.forward_timeout_ms = 100;
+  options.log = follower_log_.Sink();
+  auto impatient = ListenLocal(loop_.get(), options);
+  ASSERT_NE(impatient, nullptr);
+  std::vector<ClusterTransport::ForwardReply> held;  // loop thread
+  SetHandler("ch", [&](std::string payload, ClusterTransport::ForwardReply reply) {
+    if (payload == "slow") {
+      held.push_back(std::move(reply));
+    } else {
+      reply(Status::Ok());
+    }
+  });
+  auto forward = [&](const std::string& payload) {
+    auto done = std::make_shared<std::promise<Status>>();
+    auto future = done->get_future();
+    loop_->RunSync([&] {
+      impatient->Forward("ch", 2, leader_->bound_address(), payload,
+                         [done](Status s) { done->set_value(s); });
+    });
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    return future.get();
+  };
+  Status slow = forward("slow");
+  EXPECT_EQ(slow.code(), Status::Code::kDeadlineExceeded) << slow.ToString();
+  EXPECT_NE(slow.message().find("no reply within 100 ms"), std::string::npos) << slow.message();
+  // The late reply arrives on the same connection and is dropped; the
+  // connection keeps working.
+  loop_->RunSync([&] {
+    ASSERT_EQ(held.size(), 1u);
+    held[0](Status::Ok());
+  });
+  EXPECT_TRUE(forward("fast").ok());
+  EXPECT_TRUE(forward("fast").ok());
+  EXPECT_TRUE(CloseTransport(loop_.get(), impatient.get()));
+}
+
 TEST_F(ForwardTest, ForwardAfterCloseFailsLater) {
   ASSERT_TRUE(CloseTransport(loop_.get(), follower_.get()));
   Status status = ForwardAndWait("ch", "x");
