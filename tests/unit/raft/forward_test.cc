@@ -139,6 +139,37 @@ TEST_F(ForwardTest, ManyPipelinedForwardsMatchTheirReplies) {
   });
 }
 
+TEST_F(ForwardTest, ReadingPausesAtTheInFlightLimitAndResumes) {
+  ClusterTransport::Options options;
+  options.max_forwards_in_flight = 1;
+  options.log = leader_log_.Sink();
+  auto strict = ListenLocal(loop_.get(), options);
+  ASSERT_NE(strict, nullptr);
+  std::vector<ClusterTransport::ForwardReply> held;  // loop thread
+  loop_->RunSync([&] {
+    strict->SetForwardHandler(
+        "ch", [&](std::string, ClusterTransport::ForwardReply reply) { held.push_back(std::move(reply)); });
+  });
+  constexpr int kCount = 20;
+  int completed = 0;  // loop thread
+  loop_->RunSync([&] {
+    for (int i = 0; i < kCount; ++i) {
+      follower_->Forward("ch", 2, strict->bound_address(), std::to_string(i), [&](Status status) {
+        EXPECT_TRUE(status.ok()) << status.ToString();
+        completed++;
+      });
+    }
+  });
+  // Answer whatever arrived, until everything did: requests left unread
+  // while paused must be read once the replies drain.
+  ASSERT_TRUE(WaitUntil(loop_.get(), [&] {
+    for (auto& reply : held) reply(Status::Ok());
+    held.clear();
+    return completed == kCount;
+  }));
+  EXPECT_TRUE(CloseTransport(loop_.get(), strict.get()));
+}
+
 TEST_F(ForwardTest, ReplyFromAnotherThread) {
   std::promise<ClusterTransport::ForwardReply> got_reply;
   SetHandler("ch", [&](std::string, ClusterTransport::ForwardReply reply) {
