@@ -1,6 +1,8 @@
 // ClusterTransport forwarding: follower -> leader requests and replies.
 #include <gtest/gtest.h>
 
+#include <netdb.h>
+
 #include <future>
 
 #include "core/raft/cluster_transport.h"
@@ -275,6 +277,27 @@ TEST_F(ForwardTest, ForwardTimesOutAndALateReplyIsDropped) {
   EXPECT_TRUE(forward("fast").ok());
   EXPECT_TRUE(forward("fast").ok());
   EXPECT_TRUE(CloseTransport(loop_.get(), impatient.get()));
+}
+
+TEST_F(ForwardTest, DialsAHostNameThroughTheResolver) {
+  // The machine's own name, when it resolves to the loopback address (as in
+  // /etc/hosts of most machines), goes through uv_getaddrinfo.
+  char host[256] = {0};
+  ASSERT_EQ(gethostname(host, sizeof host - 1), 0);
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* resolved = nullptr;
+  bool loopback = false;
+  if (getaddrinfo(host, nullptr, &hints, &resolved) == 0) {
+    auto* v4 = reinterpret_cast<sockaddr_in*>(resolved->ai_addr);
+    loopback = ntohl(v4->sin_addr.s_addr) == INADDR_LOOPBACK;
+    freeaddrinfo(resolved);
+  }
+  if (!loopback) GTEST_SKIP() << host << " does not resolve to 127.0.0.1 here";
+  SetHandler("ch", [](std::string, ClusterTransport::ForwardReply reply) { reply(Status::Ok()); });
+  std::string port = leader_->bound_address().substr(leader_->bound_address().rfind(':'));
+  EXPECT_TRUE(ForwardAndWait("ch", "x", std::string(host) + port).ok());
 }
 
 TEST_F(ForwardTest, ForwardAfterCloseFailsLater) {
