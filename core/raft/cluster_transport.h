@@ -49,7 +49,7 @@ class ClusterTransport {
     uint64_t max_frame_bytes = 128ull << 20;           // at most 4 GiB - 1 (u32 lengths)
     std::function<void(const std::string& line)> log;  // may be empty; called on the loop thread
     uint64_t handshake_timeout_ms = 5000;              // for the preamble of an incoming connection
-    uint64_t dial_timeout_ms = 5000;                   // connect + preamble write of an outgoing one
+    uint64_t dial_timeout_ms = 5000;                   // connect, preamble, acceptance of an outgoing one
     size_t max_handshaking_connections = 256;          // more incoming ones are closed at once
     size_t max_forwards_in_flight = 1024;              // per 'F' connection; reading pauses above it
     uint64_t forward_timeout_ms = 0;  // Forward's done gets DeadlineExceeded after it; 0 = wait for ever
