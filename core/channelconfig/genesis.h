@@ -76,6 +76,10 @@ struct GenesisOptions {
   // Where a node listens, by FQDN ("orderer.example.com"). Nodes not listed
   // get {fqdn, kDefaultOrdererPort} or {fqdn, kDefaultPeerPort}.
   std::map<std::string, NodeAddress> node_addresses;
+  // Where an orderer's Raft cluster port listens, by FQDN: the etcdraft
+  // consenter's host:port. Orderers not listed use their node address (as
+  // Fabric does when the cluster shares the general listener).
+  std::map<std::string, NodeAddress> cluster_addresses;
   // The channel header's timestamp (whole seconds, as Fabric); now when unset.
   std::optional<std::chrono::system_clock::time_point> timestamp;
   // Writes DefaultAcls() into /Channel/Application.

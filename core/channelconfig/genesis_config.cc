@@ -105,7 +105,10 @@ Result<std::string> EtcdRaftMetadata(const Scenario& scenario, const std::string
       const std::string cert_path = ConsenterTlsCertPath(crypto_dir, org, node);
       auto cert = ReadFile(cert_path);
       if (!cert.ok()) return cert.status().WithContext("raft consenter " + fqdn + ": TLS certificate");
-      NodeAddress address = AddressOf(options, fqdn, NodeKind::kOrderer);
+      auto cluster = options.cluster_addresses.find(fqdn);
+      NodeAddress address = cluster != options.cluster_addresses.end()
+                                ? cluster->second
+                                : AddressOf(options, fqdn, NodeKind::kOrderer);
       etcdraft::Consenter* consenter = metadata.add_consenters();
       consenter->set_host(address.host);
       consenter->set_port(address.port);

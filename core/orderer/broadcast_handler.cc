@@ -13,6 +13,17 @@
 namespace loom::orderer {
 namespace {
 
+// The Broadcast status for an order that failed: a Raft leader's refusal of
+// a forwarded envelope keeps its meaning; anything else is the service.
+common::Status ReplyStatusFor(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kPermissionDenied: return common::FORBIDDEN;
+    case Status::Code::kInvalidArgument: return common::BAD_REQUEST;
+    case Status::Code::kNotFound: return common::NOT_FOUND;
+    default: return common::SERVICE_UNAVAILABLE;
+  }
+}
+
 constexpr char kWritersPolicy[] = "/Channel/Writers";
 
 BroadcastReply Reject(common::Status status, std::string info) {
@@ -126,7 +137,7 @@ void BroadcastHandler::Submit(Checked checked, Done done) const {
                      event->reply = BroadcastReply{common::SUCCESS, ""};
                    } else {
                      channel->tx_ids().Release(event->tx_id);
-                     event->reply = Reject(common::SERVICE_UNAVAILABLE, "not ordered: " + ordered.message());
+                     event->reply = Reject(ReplyStatusFor(ordered), "not ordered: " + ordered.message());
                    }
                    if (events_) events_(*event);
                    done(event->reply);

@@ -19,6 +19,23 @@ struct LoggedEntry {
   uint64_t index = 0;
   LogEntry::Kind kind = LogEntry::kEnvelope;
   std::string tx_id;  // envelope entries
+  uint64_t term = 0;  // the Raft term it was committed in (0 for solo)
+  const char* consenter = "solo";
+};
+
+// A Raft channel's consensus state as this node sees it.
+struct RaftStatus {
+  uint64_t self_id = 0;
+  bool is_leader = false;
+  uint64_t leader_id = 0;  // 0 while no leader is known
+  std::string leader_address;
+  uint64_t term = 0;
+  uint64_t commit_index = 0;
+  uint64_t last_applied = 0;
+  uint64_t leader_changes = 0;  // since the process started
+  uint64_t cluster_size = 0;
+  uint64_t snapshot_index = 0;  // last index covered by a snapshot
+  uint64_t proposal_failures = 0;
 };
 
 struct WrittenBlock {
@@ -41,6 +58,11 @@ class ChainEvents {
   virtual void OnEntriesLogged(const std::string& channel, const std::vector<LoggedEntry>& entries,
                                std::chrono::nanoseconds sync_duration) = 0;
   virtual void OnBlockWritten(const std::string& channel, const WrittenBlock& block) = 0;
+  // A Raft channel's state changed (role, leader, term, commit index).
+  virtual void OnRaftStatus(const std::string& channel, const RaftStatus& status) {
+    (void)channel;
+    (void)status;
+  }
 };
 
 }  // namespace loom::orderer

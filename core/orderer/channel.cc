@@ -2,6 +2,9 @@
 
 #include <filesystem>
 
+#include "core/orderer/deliver_block_puller.h"
+#include "core/orderer/raft_chain.h"
+
 #include "core/channelconfig/config_reader.h"
 #include "core/channelconfig/policy_manager.h"
 #include "core/protocol/block_header.h"
@@ -14,6 +17,7 @@ namespace {
 
 constexpr char kLedgerFolder[] = "ledger";
 constexpr char kLogFolder[] = "log";
+constexpr char kRaftFolder[] = "raft";
 
 // The config of the channel's last config block.
 Result<channelconfig::ChannelConfig> CurrentConfig(const ledger::BlockStore& store) {
@@ -105,10 +109,10 @@ Result<std::shared_ptr<Channel>> Channel::OpenStore(const std::string& dir,
   const channelconfig::ChannelConfig& config = channel->config_;
   if (!config.orderer)
     return Status::InvalidArgument("channel " + config.channel_id + " has no Orderer config");
-  if (config.orderer->consensus_type != channelconfig::kConsensusSolo) {
-    return Status::FailedPrecondition("channel " + config.channel_id + " uses consensus type '" +
-                                      config.orderer->consensus_type +
-                                      "'; this loom-orderer orders solo channels only");
+  const std::string& consensus = config.orderer->consensus_type;
+  if (consensus != channelconfig::kConsensusSolo && consensus != channelconfig::kConsensusEtcdRaft) {
+    return Status::FailedPrecondition("channel " + config.channel_id + " uses consensus type '" + consensus +
+                                      "'; loom-orderer orders solo and etcdraft channels");
   }
   LOOM_RETURN_IF_ERROR(CheckOrdererMembership(config, *options.signer));
   channel->batch_.max_message_count = config.orderer->max_message_count;
@@ -118,28 +122,87 @@ Result<std::shared_ptr<Channel>> Channel::OpenStore(const std::string& dir,
       std::chrono::duration_cast<std::chrono::milliseconds>(config.orderer->batch_timeout_duration);
   LOOM_ASSIGN_OR_RETURN(channel->policies_, channelconfig::PolicyManager::Create(config));
 
-  LOOM_ASSIGN_OR_RETURN(channel->log_, SoloLog::Open(dir + "/" + kLogFolder, options.log));
-  for (const std::string& note : channel->log_->recovery_notes()) channel->recovery_notes_.push_back(note);
   channel->store_ = std::move(store);
   ledger::BlockStore* raw_store = channel->store_.get();
   channel->tx_ids_ = std::make_unique<TxIdGuard>(
       [raw_store](std::string_view tx_id) { return raw_store->GetTxLocation(tx_id).ok(); },
       options.tx_id_memory);
-  LOOM_ASSIGN_OR_RETURN(channel->builder_, ChainBuilder::Create(raw_store, options.signer, channel->batch_));
-
-  SoloChain::Options chain_options;
-  chain_options.batch_timeout = channel->batch_.batch_timeout;
-  chain_options.events = options.events;
-  TxIdGuard* guard = channel->tx_ids_.get();
-  chain_options.on_replayed_tx = [guard](const std::string& tx_id) { guard->Remember(tx_id); };
-  LOOM_ASSIGN_OR_RETURN(channel->chain_,
-                        SoloChain::Start(channel->log_.get(), channel->builder_.get(), raw_store,
-                                         config.channel_id, std::move(chain_options)));
-  if (channel->chain_->replayed_entries() > 0) {
-    channel->recovery_notes_.push_back("replayed " + std::to_string(channel->chain_->replayed_entries()) +
-                                       " log entries not yet in a block");
+  if (consensus == channelconfig::kConsensusEtcdRaft) {
+    LOOM_RETURN_IF_ERROR(channel->StartRaft(dir, options));
+  } else {
+    LOOM_RETURN_IF_ERROR(channel->StartSolo(dir, options));
   }
   return channel;
+}
+
+Status Channel::StartSolo(const std::string& dir, const ChannelOptions& options) {
+  LOOM_ASSIGN_OR_RETURN(log_, SoloLog::Open(dir + "/" + kLogFolder, options.log));
+  for (const std::string& note : log_->recovery_notes()) recovery_notes_.push_back(note);
+  LOOM_ASSIGN_OR_RETURN(builder_, ChainBuilder::Create(store_.get(), options.signer, batch_));
+  SoloChain::Options chain_options;
+  chain_options.batch_timeout = batch_.batch_timeout;
+  chain_options.events = options.events;
+  TxIdGuard* guard = tx_ids_.get();
+  chain_options.on_replayed_tx = [guard](const std::string& tx_id) { guard->Remember(tx_id); };
+  LOOM_ASSIGN_OR_RETURN(std::unique_ptr<SoloChain> solo,
+                        SoloChain::Start(log_.get(), builder_.get(), store_.get(), config_.channel_id,
+                                         std::move(chain_options)));
+  if (solo->replayed_entries() > 0) {
+    recovery_notes_.push_back("replayed " + std::to_string(solo->replayed_entries()) +
+                              " log entries not yet in a block");
+  }
+  chain_ = std::move(solo);
+  return Status::Ok();
+}
+
+Status Channel::StartRaft(const std::string& dir, const ChannelOptions& options) {
+  const channelconfig::OrdererConfig& orderer = *config_.orderer;
+  if (options.raft == nullptr) {
+    return Status::FailedPrecondition(
+        "channel " + config_.channel_id +
+        " uses etcdraft; give this orderer a cluster_address to take part in Raft");
+  }
+  if (orderer.raft_consenters.empty()) {
+    return Status::InvalidArgument("channel " + config_.channel_id +
+                                   ": its etcdraft config lists no consenters");
+  }
+  RaftChain::Options raft_options;
+  raft_options.context = options.raft;
+  raft_options.channel_id = config_.channel_id;
+  raft_options.raft_dir = dir + "/" + kRaftFolder;
+  raft_options.batch = batch_;
+  if (orderer.raft_options) raft_options.raft = *orderer.raft_options;
+  for (const auto& consenter : orderer.raft_consenters) {
+    raft_options.consenters.push_back(consenter.host + ":" + std::to_string(consenter.port));
+  }
+  raft_options.events = options.events;
+  TxIdGuard* guard = tx_ids_.get();
+  raft_options.on_committed_tx = [guard](const std::string& tx_id) { guard->Remember(tx_id); };
+
+  // Blocks this node lacks after a snapshot come from the other orderers.
+  DeliverBlockPullerOptions puller_options;
+  for (const auto& [name, org] : orderer.orgs) {
+    for (const std::string& endpoint : org.endpoints) {
+      if (endpoint != options.self_endpoint) puller_options.endpoints.push_back(endpoint);
+    }
+  }
+  LOOM_ASSIGN_OR_RETURN(common::Block genesis, store_->GetBlock(0));
+  puller_options.genesis_header_hash = protocol::BlockHeaderHash(genesis.header());
+  if (!puller_options.endpoints.empty()) {
+    LOOM_ASSIGN_OR_RETURN(
+        raft_options.puller,
+        DeliverBlockPuller::Create(config_.channel_id, options.signer, policies_, std::move(puller_options)));
+  }
+  LOOM_ASSIGN_OR_RETURN(std::unique_ptr<RaftChain> raft,
+                        RaftChain::Start(store_.get(), options.signer, std::move(raft_options)));
+  raft_chain_ = raft.get();
+  chain_ = std::move(raft);
+  return Status::Ok();
+}
+
+std::optional<RaftStatus> Channel::raft_status() const {
+  if (raft_chain_ == nullptr) return std::nullopt;
+  return raft_chain_->status();
 }
 
 Channel::~Channel() {

@@ -1,10 +1,11 @@
-// Channel: one channel this orderer serves with the solo consenter — its
-// genesis block, block store, policies (from its last config block), solo
-// log, chain builder and SoloChain threads.
+// Channel: one channel this orderer serves — its genesis block, block store,
+// policies (from its last config block) and consenter: solo (a SoloLog, a
+// chain builder and SoloChain threads) or etcdraft (a RaftChain).
 //
 // On disk, under the channel's folder:
 //   ledger/  the BlockStore (block 0 = the genesis block it was joined with)
-//   log/     the SoloLog of accepted envelopes and time-to-cut entries
+//   log/     solo: the SoloLog of accepted envelopes and time-to-cut entries
+//   raft/    etcdraft: libraft's log, metadata and snapshots
 //
 // Opening recovers: the block store cuts a torn tail, the log cuts a torn
 // record, the chain builder resumes from the last block's log index and the
@@ -19,6 +20,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,7 @@
 #include "core/ledger/block_store.h"
 #include "core/orderer/chain_builder.h"
 #include "core/orderer/chain_events.h"
+#include "core/orderer/consenter.h"
 #include "core/orderer/ordering_channel.h"
 #include "core/orderer/solo_chain.h"
 #include "core/orderer/solo_log.h"
@@ -35,9 +38,18 @@
 
 namespace loom::orderer {
 
+struct RaftContext;
+class RaftChain;
+
 struct ChannelOptions {
   const protocol::Signer* signer = nullptr;  // the orderer's identity; must outlive the channel
-  ChainEvents* events = nullptr;             // optional; must outlive the channel
+  // For etcdraft channels: the node's Raft loop and cluster transport
+  // (nullptr: the node orders solo channels only).
+  RaftContext* raft = nullptr;
+  // This node's own Deliver endpoint ("host:port"), left out when a Raft
+  // channel pulls blocks from the other orderers of its config.
+  std::string self_endpoint;
+  ChainEvents* events = nullptr;  // optional; must outlive the channel
   SoloLogOptions log;
   size_t tx_id_memory = TxIdGuard::kDefaultCapacity;
 };
@@ -71,9 +83,13 @@ class Channel : public OrderingChannel {
   const std::vector<std::string>& recovery_notes() const { return recovery_notes_; }
   // Not OK once ordering failed (the node must restart to replay).
   Status health() const { return chain_ == nullptr ? Status::Unavailable("stopped") : chain_->health(); }
+  // The Raft state of an etcdraft channel; nullopt for solo.
+  std::optional<RaftStatus> raft_status() const;
 
  private:
   Channel() = default;
+  Status StartSolo(const std::string& dir, const ChannelOptions& options);
+  Status StartRaft(const std::string& dir, const ChannelOptions& options);
   static Result<std::shared_ptr<Channel>> OpenStore(const std::string& dir,
                                                     std::unique_ptr<ledger::BlockStore> store,
                                                     const ChannelOptions& options);
@@ -85,7 +101,8 @@ class Channel : public OrderingChannel {
   std::unique_ptr<SoloLog> log_;
   std::unique_ptr<TxIdGuard> tx_ids_;
   std::unique_ptr<ChainBuilder> builder_;
-  std::unique_ptr<SoloChain> chain_;  // declared last: stopped first
+  RaftChain* raft_chain_ = nullptr;   // chain_ when it is a RaftChain
+  std::unique_ptr<Consenter> chain_;  // declared last: stopped first
   std::vector<std::string> recovery_notes_;
   std::atomic<bool> stopped_{false};
 };

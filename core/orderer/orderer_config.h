@@ -12,7 +12,9 @@
 //     id: OrdererMSP
 //   data_dir: data                       # required; one folder per channel inside
 //   operations_address: 127.0.0.1:9443   # optional; /healthz and /metrics
-//   cluster_address: 127.0.0.1:7051      # optional; reserved for Raft (parsed, unused)
+//   cluster_address: 127.0.0.1:7051      # needed for etcdraft channels: the Raft port;
+//                                        # must equal this node's consenter host:port
+//                                        # in the channels' config
 //   limits:                              # optional
 //     max_concurrent_streams: 1000       # per client connection
 //     max_message_size: 100MB            # largest gRPC message either way

@@ -9,6 +9,35 @@
 
 namespace loom::orderer {
 
+std::string FrameRaftCommand(std::string_view encoded_entry) {
+  const uint32_t length = static_cast<uint32_t>(encoded_entry.size());
+  std::string command;
+  command.reserve((4 + encoded_entry.size() + 7) / 8 * 8);
+  for (int shift = 0; shift < 32; shift += 8) command.push_back(static_cast<char>((length >> shift) & 0xff));
+  command.append(encoded_entry);
+  command.resize((command.size() + 7) / 8 * 8, '\0');
+  return command;
+}
+
+std::string EncodeRaftCommand(const LogEntry& entry) {
+  return FrameRaftCommand(EncodeLogEntry(entry));
+}
+
+Result<LogEntry> DecodeRaftCommand(std::string_view command) {
+  if (command.size() < 4) {
+    return Status::InvalidArgument("raft command: " + std::to_string(command.size()) +
+                                   " bytes, shorter than its length prefix");
+  }
+  uint32_t length = 0;
+  for (int i = 0; i < 4; ++i)
+    length |= static_cast<uint32_t>(static_cast<unsigned char>(command[i])) << (8 * i);
+  if (length > command.size() - 4) {
+    return Status::InvalidArgument("raft command: its entry is " + std::to_string(length) +
+                                   " bytes but only " + std::to_string(command.size() - 4) + " follow");
+  }
+  return DecodeLogEntry(command.substr(4, length));
+}
+
 std::string EncodeRaftSnapshot(const RaftSnapshotState& snapshot) {
   RaftSnapshot message;
   message.set_applied_index(snapshot.applied_index);
@@ -108,7 +137,7 @@ void RaftChainFsm::Apply(std::string_view bytes) {
     std::abort();
   }
   const uint64_t index = raft_last_applied(raft_) + 1;
-  auto entry = DecodeLogEntry(bytes);
+  auto entry = DecodeRaftCommand(bytes);
   if (!entry.ok()) {
     ++skipped_entries_;
     sink_->OnSkipped(index, entry.status().WithContext("channel " + channel_id_ + ", raft entry " +

@@ -49,6 +49,17 @@ std::string EncodeRaftSnapshot(const RaftSnapshotState& snapshot);
 // last_block_log_index is not 0.
 Result<RaftSnapshotState> DecodeRaftSnapshot(std::string_view bytes);
 
+// A Raft command is a LogEntry framed for libraft:
+//   u32 little-endian length | EncodeLogEntry bytes | zero padding
+// to a multiple of 8 bytes, because libraft 0.15's network decoder steps
+// over each entry padded to 8 bytes while its sender writes the entry
+// unpadded — a command of any other length corrupts the follower's read.
+std::string FrameRaftCommand(std::string_view encoded_entry);
+std::string EncodeRaftCommand(const LogEntry& entry);
+// InvalidArgument when the frame is short, its length runs past the end, or
+// the entry inside does not decode.
+Result<LogEntry> DecodeRaftCommand(std::string_view command);
+
 // What the FSM hands to the channel's chain thread. Called on the loop
 // thread (inside libraft's callbacks); must not block (queue and return).
 class RaftChainSink {

@@ -101,10 +101,12 @@ class ClusterTransport {
   // Follower side: sends `payload` on channel `channel` to the node
   // listening at `address` (one connection per (address, channel), dialed
   // lazily and re-dialed after a failure); `done(status)` runs exactly once,
-  // later, on the loop thread with the leader's status, or Unavailable
-  // naming the address when the connection failed or closed before the
-  // reply (the payload may or may not have been ordered then — the caller
-  // must not retry blindly), or DeadlineExceeded when `forward_timeout_ms`
+  // later, on the loop thread with the leader's status, or
+  // FailedPrecondition naming the address when the connection never came
+  // up (nothing was sent: safe to send again), or Unavailable when it
+  // failed or closed after that, before the reply (the payload may or may
+  // not have been ordered then — the caller must not retry blindly), or
+  // DeadlineExceeded when `forward_timeout_ms`
   // is set and no reply came in time (same caveat; a late reply is dropped),
   // or InvalidArgument when the payload does not fit in a frame. `self_id` and this transport's
   // bound_address() go into the preamble.

@@ -166,6 +166,7 @@ void ForwardClient::OnDialed(uv_tcp_t* tcp, const std::string& error) {
     return;
   }
   tcp_ = tcp;
+  ever_connected_ = true;
   tcp_->data = this;
   references_++;
   chunk_ = std::make_unique<char[]>(kReadChunkBytes);
@@ -267,7 +268,14 @@ void ForwardClient::Fail(const std::string& reason) {
   std::map<uint64_t, Pending> pending = std::move(pending_);
   pending_.clear();
   queued_frames_.clear();
-  Status status = Status::Unavailable("forward to " + address_ + " (channel " + channel_ + "): " + reason);
+  // Nothing reached the leader when the connection never came up: the
+  // caller may safely send again (FailedPrecondition); after that, whether
+  // the leader got a request is unknown (Unavailable).
+  Status status =
+      ever_connected_
+          ? Status::Unavailable("forward to " + address_ + " (channel " + channel_ + "): " + reason)
+          : Status::FailedPrecondition("forward to " + address_ + " (channel " + channel_ +
+                                       ") not sent: " + reason);
   for (auto& [sequence, forward] : pending) forward.done(status);
   Release();  // the owner's reference
 }

@@ -130,7 +130,8 @@ class ForwardClient {
   Dial* dial_ = nullptr;
   uv_tcp_t* tcp_ = nullptr;
   bool failed_ = false;
-  int references_ = 1;  // the owner's (dropped by Fail); +1 dial; +1 tcp; +1 timer
+  bool ever_connected_ = false;  // a frame may have reached the server
+  int references_ = 1;           // the owner's (dropped by Fail); +1 dial; +1 tcp; +1 timer
   uint64_t next_sequence_ = 1;
   std::vector<std::string> queued_frames_;  // written once connected
   struct Pending {

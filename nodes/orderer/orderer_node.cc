@@ -4,6 +4,7 @@
 #include <grpcpp/impl/service_type.h>
 
 #include <filesystem>
+#include <future>
 #include <mutex>
 
 #include "core/channelconfig/config_reader.h"
@@ -17,9 +18,12 @@
 #include "core/orderer/channel.h"
 #include "core/orderer/deliver_handler.h"
 #include "core/orderer/orderer_admin.h"
+#include "core/orderer/raft_chain.h"
 #include "core/orderer/worker_pool.h"
 #include "core/protocol/block_file.h"
 #include "core/protocol/signer.h"
+#include "core/raft/cluster_transport.h"
+#include "core/raft/event_loop.h"
 #include "core/trace/observer_service.h"
 #include "core/trace/trace_hub.h"
 #include "core/util/file_util.h"
@@ -44,7 +48,61 @@ Result<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const TlsSett
   return grpc::SslServerCredentials(options);
 }
 
+// A forwarded envelope refused by Broadcast's rules, as the Status the Raft
+// leader answers the follower with.
+Status ForwardRefusal(const BroadcastReply& reply) {
+  switch (reply.status) {
+    case common::FORBIDDEN: return Status::PermissionDenied(reply.info);
+    case common::BAD_REQUEST:
+    case common::REQUEST_ENTITY_TOO_LARGE: return Status::InvalidArgument(reply.info);
+    case common::NOT_FOUND: return Status::NotFound(reply.info);
+    default: return Status::Unavailable(reply.info);
+  }
+}
+
 }  // namespace
+
+// The node's part in Raft: one libuv loop and one cluster listener for all
+// its etcdraft channels. Declared before the channels, so it outlives them;
+// Close() runs after they stopped.
+struct RaftHost {
+  std::unique_ptr<raft::EventLoop> loop;
+  std::unique_ptr<raft::ClusterTransport> transport;
+  RaftContext context;
+
+  static Result<std::unique_ptr<RaftHost>> Start(const HostPort& cluster_address,
+                                                 std::function<void(const std::string&)> log) {
+    auto host = std::make_unique<RaftHost>();
+    LOOM_ASSIGN_OR_RETURN(host->loop, raft::EventLoop::Start("raft"));
+    raft::ClusterTransport::Options options;
+    options.log = log;
+    Result<std::unique_ptr<raft::ClusterTransport>> listening = Status::Internal("the Raft loop stopped");
+    host->loop->RunSync([&] {
+      listening = raft::ClusterTransport::Listen(host->loop.get(), cluster_address.ToString(), options);
+    });
+    if (!listening.ok()) {
+      host->loop->Stop();
+      return listening.status().WithContext("cluster_address " + cluster_address.ToString());
+    }
+    host->transport = std::move(*listening);
+    host->context.loop = host->loop.get();
+    host->context.transport = host->transport.get();
+    host->context.self_address = cluster_address.ToString();
+    host->context.log = std::move(log);
+    return host;
+  }
+
+  // After every Raft channel stopped.
+  void Close() {
+    if (!loop) return;
+    std::promise<void> closed;
+    bool posted = loop->RunSync([&] { transport->Close([&closed] { closed.set_value(); }); });
+    if (posted) closed.get_future().wait();
+    loop->RunSync([this] { transport.reset(); });
+    loop->Stop();
+    loop.reset();
+  }
+};
 
 // Members are destroyed bottom-up: the server goes before the services and
 // handlers it calls, those before the channels, the channels before the
@@ -57,7 +115,8 @@ struct OrdererNode::State {
   ops::HealthRegistry health;
   std::unique_ptr<OrdererTelemetry> telemetry;
   ChannelRegistry registry;
-  std::mutex channels_mutex;  // guards channels, stopping, notes; held while a channel is created
+  std::unique_ptr<RaftHost> raft;  // when cluster_address is set; outlives the channels
+  std::mutex channels_mutex;       // guards channels, stopping, notes; held while a channel is created
   std::vector<std::shared_ptr<Channel>> channels;
   bool stopping = false;
   ActiveStreams active_streams;  // outlives the reactors the workers may still hold
@@ -95,7 +154,15 @@ struct OrdererNode::State {
     ChannelOptions options;
     options.signer = signer.get();
     options.events = telemetry.get();
+    options.raft = raft ? &raft->context : nullptr;
+    options.self_endpoint = config.listen_address.ToString();
     return options;
+  }
+
+  ~State() {
+    // Raft channels close their groups on the loop before it goes.
+    for (const auto& channel : channels) channel->Stop();
+    if (raft) raft->Close();
   }
 
   // The one place a channel is created from its genesis block, for --join at
@@ -169,12 +236,23 @@ Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig&
   state->hub = std::make_unique<trace::TraceHub>(hub_options);
   LOOM_ASSIGN_OR_RETURN(state->telemetry, OrdererTelemetry::Create(state->hub.get(), &state->metrics));
   LOOM_RETURN_IF_ERROR(MakeDirectories(config.data_dir));
-  LOOM_RETURN_IF_ERROR(state->OpenChannels(join_blocks));
-
-  state->workers = std::make_unique<WorkerPool>();
+  State* raw_state = state.get();
   OrdererTelemetry* telemetry = state->telemetry.get();
   state->broadcast = std::make_unique<BroadcastHandler>(
       &state->registry, [telemetry](const BroadcastEvent& event) { telemetry->OnBroadcast(event); });
+  if (config.cluster_address) {
+    LOOM_ASSIGN_OR_RETURN(state->raft, RaftHost::Start(*config.cluster_address, state->log));
+    // The cluster port is not authenticated: a leader checks what followers
+    // forward with Broadcast's own rules.
+    BroadcastHandler* broadcast = state->broadcast.get();
+    state->raft->context.check_forwarded = [broadcast](std::string_view envelope) {
+      BroadcastHandler::Checked checked = broadcast->Check(envelope);
+      return checked.accepted() ? Status::Ok() : ForwardRefusal(checked.reply);
+    };
+  }
+  LOOM_RETURN_IF_ERROR(state->OpenChannels(join_blocks));
+
+  state->workers = std::make_unique<WorkerPool>();
   state->deliver = std::make_unique<DeliverHandler>(&state->registry);
   AtomicBroadcastOptions service_options;
   service_options.deliver_events = telemetry;
@@ -184,7 +262,6 @@ Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig&
   state->observer = std::make_unique<trace::ObserverService>(state->hub.get());
   OrdererAdminOptions admin_options;
   admin_options.local_msp = identity->identity().msp();
-  State* raw_state = state.get();
   state->admin = std::make_unique<OrdererAdmin>(
       &state->registry,
       [raw_state](const GenesisBlock& genesis) { return raw_state->CreateChannel(genesis); },
@@ -265,6 +342,7 @@ void OrdererNode::Shutdown(std::chrono::milliseconds grace) {
     channels = state_->channels;
   }
   for (const auto& channel : channels) channel->Stop();
+  if (state_->raft) state_->raft->Close();
   state_->hub->Shutdown();
   if (state_->server) {
     state_->active_streams.WaitForNone(std::chrono::steady_clock::now() + grace);

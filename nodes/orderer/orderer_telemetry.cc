@@ -62,6 +62,13 @@ Result<std::unique_ptr<OrdererTelemetry>> OrdererTelemetry::Create(trace::TraceH
   LOOM_RETURN_IF_ERROR(
       Register(metrics->NewCounter(ops::kDeliverRequestsCompleted), &t->requests_completed_));
   LOOM_RETURN_IF_ERROR(Register(metrics->NewCounter(ops::kDeliverBlocksSent), &t->blocks_sent_));
+  LOOM_RETURN_IF_ERROR(Register(metrics->NewGauge(ops::kEtcdraftClusterSize), &t->raft_cluster_size_));
+  LOOM_RETURN_IF_ERROR(Register(metrics->NewGauge(ops::kEtcdraftIsLeader), &t->raft_is_leader_));
+  LOOM_RETURN_IF_ERROR(Register(metrics->NewCounter(ops::kEtcdraftLeaderChanges), &t->raft_leader_changes_));
+  LOOM_RETURN_IF_ERROR(
+      Register(metrics->NewCounter(ops::kEtcdraftProposalFailures), &t->raft_proposal_failures_));
+  LOOM_RETURN_IF_ERROR(
+      Register(metrics->NewGauge(ops::kEtcdraftCommittedBlockNumber), &t->raft_committed_block_));
   return t;
 }
 
@@ -95,6 +102,25 @@ void OrdererTelemetry::SetHeight(const std::string& channel, uint64_t height) {
   height_->With({channel}).Set(static_cast<double>(height));
 }
 
+void OrdererTelemetry::OnRaftStatus(const std::string& channel, const RaftStatus& status) {
+  raft_cluster_size_->With({channel}).Set(static_cast<double>(status.cluster_size));
+  raft_is_leader_->With({channel}).Set(status.is_leader ? 1 : 0);
+  term_->With({channel}).Set(static_cast<double>(status.term));
+  commit_index_->With({channel}).Set(static_cast<double>(status.commit_index));
+  std::lock_guard lock(raft_mutex_);
+  RaftCounts& seen = raft_counts_[channel];
+  if (status.leader_changes > seen.leader_changes) {
+    raft_leader_changes_->With({channel}).Add(
+        static_cast<double>(status.leader_changes - seen.leader_changes));
+    seen.leader_changes = status.leader_changes;
+  }
+  if (status.proposal_failures > seen.proposal_failures) {
+    raft_proposal_failures_->With({channel}).Add(
+        static_cast<double>(status.proposal_failures - seen.proposal_failures));
+    seen.proposal_failures = status.proposal_failures;
+  }
+}
+
 void OrdererTelemetry::OnEntriesLogged(const std::string& channel, const std::vector<LoggedEntry>& entries,
                                        std::chrono::nanoseconds sync_duration) {
   if (entries.empty()) return;
@@ -102,7 +128,7 @@ void OrdererTelemetry::OnEntriesLogged(const std::string& channel, const std::ve
   log_sync_entries_->With({channel}).Observe(static_cast<double>(entries.size()));
   last_log_index_->With({channel}).Set(static_cast<double>(entries.back().index));
   commit_index_->With({channel}).Set(static_cast<double>(entries.back().index));
-  term_->With({channel}).Set(0);
+  term_->With({channel}).Set(static_cast<double>(entries.back().term));
   int64_t now = trace::UnixNanosNow();
   for (const LoggedEntry& entry : entries) {
     if (entry.kind != LogEntry::kEnvelope) continue;
@@ -113,9 +139,9 @@ void OrdererTelemetry::OnEntriesLogged(const std::string& channel, const std::ve
     trace.set_start_unix_nanos(now - sync_duration.count());
     trace.set_end_unix_nanos(now);
     loom::ConsensusDetail* detail = trace.mutable_consensus();
-    detail->set_consenter("solo");
+    detail->set_consenter(entry.consenter);
     detail->set_log_index(entry.index);
-    detail->set_term(0);
+    detail->set_term(entry.term);
     hub_->Publish(std::move(trace));
   }
 }
@@ -129,6 +155,11 @@ void OrdererTelemetry::OnBlockWritten(const std::string& channel, const WrittenB
   batch_envelopes_->With({channel}).Observe(tx_count);
   batch_bytes_->With({channel}).Observe(static_cast<double>(written.data_bytes));
   SetHeight(channel, number + 1);
+  {
+    std::lock_guard lock(raft_mutex_);
+    if (raft_counts_.count(channel) > 0)
+      raft_committed_block_->With({channel}).Set(static_cast<double>(number));
+  }
 
   loom::TraceEvent cut;
   cut.set_phase(loom::TraceEvent::BLOCK_CUT);

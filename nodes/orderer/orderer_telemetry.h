@@ -5,18 +5,22 @@
 //   broadcast      BROADCAST_ACCEPTED (durable in the log) / BROADCAST_REJECTED;
 //                  broadcast_validate_duration, broadcast_enqueue_duration,
 //                  broadcast_processed_count {channel, type, status}
-//   log            CONSENSUS_COMMITTED per entry (consenter "solo", term 0);
+//   log            CONSENSUS_COMMITTED per entry (consenter "solo" / "raft", term);
 //                  loom_consensus_last_log_index / commit_index,
 //                  loom_orderer_log_sync_duration / log_sync_entries
 //   blocks         BLOCK_CUT (reason, tx ids) and BLOCK_WRITTEN per block;
 //                  blockcutter_block_fill_duration, ledger_blockchain_height,
 //                  loom_blockcutter_blocks_cut {reason}, batch_envelopes, batch_bytes
+//   raft           consensus_etcdraft_cluster_size, is_leader, leader_changes,
+//                  proposal_failures, committed_block_number (Raft channels)
 //   deliver        deliver_streams_opened / closed, requests_received /
 //                  completed, blocks_sent
 //
 // Thread-safe; every callback is quick (atomic updates, a hub publish).
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "core/ops/fabric_metrics.h"
@@ -43,6 +47,7 @@ class OrdererTelemetry : public ChainEvents, public DeliverStreamEvents {
   void OnEntriesLogged(const std::string& channel, const std::vector<LoggedEntry>& entries,
                        std::chrono::nanoseconds sync_duration) override;
   void OnBlockWritten(const std::string& channel, const WrittenBlock& block) override;
+  void OnRaftStatus(const std::string& channel, const RaftStatus& status) override;
 
   // DeliverStreamEvents.
   void OnDeliverStreamOpened() override;
@@ -73,6 +78,18 @@ class OrdererTelemetry : public ChainEvents, public DeliverStreamEvents {
   ops::CounterFamily* requests_received_ = nullptr;
   ops::CounterFamily* requests_completed_ = nullptr;
   ops::CounterFamily* blocks_sent_ = nullptr;
+  ops::GaugeFamily* raft_cluster_size_ = nullptr;
+  ops::GaugeFamily* raft_is_leader_ = nullptr;
+  ops::CounterFamily* raft_leader_changes_ = nullptr;
+  ops::CounterFamily* raft_proposal_failures_ = nullptr;
+  ops::GaugeFamily* raft_committed_block_ = nullptr;
+  // Counts already exported per Raft channel (RaftStatus carries totals).
+  struct RaftCounts {
+    uint64_t leader_changes = 0;
+    uint64_t proposal_failures = 0;
+  };
+  std::mutex raft_mutex_;
+  std::map<std::string, RaftCounts> raft_counts_;
 };
 
 }  // namespace loom::orderer

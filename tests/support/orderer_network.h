@@ -15,6 +15,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "common/common.pb.h"
 #include "core/channelconfig/genesis.h"
@@ -67,15 +68,41 @@ struct ChannelBatchSettings {
   std::string preferred_max_bytes = "512KB";
 };
 
-inline std::string OrdererNetworkScenarioYaml(const ChannelBatchSettings& batch) {
+// Where one Raft orderer of the network listens: its Broadcast/Deliver port
+// and its cluster (Raft) port, both on 127.0.0.1.
+struct RaftNodePorts {
+  uint16_t listen = 0;
+  uint16_t cluster = 0;
+};
+
+// The Raft options of a test network: a 100 ms tick, so an election takes
+// about a second rather than Fabric's default five.
+inline constexpr char kTestRaftOptions[] = "{tick_interval: 100ms, election_tick: 10, heartbeat_tick: 1}";
+
+// The orderer node names: "orderer" for solo, "orderer0".."ordererN-1" for Raft.
+inline std::string RaftOrdererName(size_t index) {
+  return "orderer" + std::to_string(index);
+}
+
+inline std::string OrdererNetworkScenarioYaml(const ChannelBatchSettings& batch, size_t raft_nodes = 0) {
+  std::string orderers = "orderer";
+  if (raft_nodes > 0) {
+    orderers.clear();
+    for (size_t i = 0; i < raft_nodes; ++i) orderers += (i == 0 ? "" : ", ") + RaftOrdererName(i);
+  }
+  std::string type = raft_nodes > 0 ? std::string("raft\n  raft: ") + kTestRaftOptions : "solo";
   return "network: ordertest\n"
          "orgs:\n"
-         "  - {name: OrdererOrg, mspid: OrdererMSP, domain: example.com, orderers: [orderer]}\n"
+         "  - {name: OrdererOrg, mspid: OrdererMSP, domain: example.com, orderers: [" +
+         orderers +
+         "]}\n"
          "  - {name: Org1, domain: org1.example.com, peers: [peer0], users: [User1]}\n"
          "  - {name: Org2, domain: org2.example.com, peers: [peer0], users: [User1]}\n"
          "  - {name: Org3, domain: org3.example.com, peers: [peer0], users: [User1]}\n"
          "orderer:\n"
-         "  type: solo\n"
+         "  type: " +
+         type +
+         "\n"
          "  batch_timeout: " +
          batch.batch_timeout +
          "\n"
@@ -96,16 +123,27 @@ inline std::string OrdererNetworkScenarioYaml(const ChannelBatchSettings& batch)
 // Crypto + genesis for the network above, made in `dir`.
 class OrdererNetwork {
  public:
+  // A solo network, or with `raft_nodes` a Raft cluster of that many
+  // orderers whose genesis block names their addresses.
   static Result<std::unique_ptr<OrdererNetwork>> Create(const std::string& dir,
-                                                        const ChannelBatchSettings& batch = {}) {
+                                                        const ChannelBatchSettings& batch = {},
+                                                        const std::vector<RaftNodePorts>& raft_nodes = {}) {
     auto network = std::unique_ptr<OrdererNetwork>(new OrdererNetwork());
     network->dir_ = dir;
-    LOOM_ASSIGN_OR_RETURN(network->scenario_,
-                          config::ParseScenario(OrdererNetworkScenarioYaml(batch), "test"));
+    LOOM_ASSIGN_OR_RETURN(
+        network->scenario_,
+        config::ParseScenario(OrdererNetworkScenarioYaml(batch, raft_nodes.size()), "test"));
     network->crypto_dir_ = dir + "/crypto";
     LOOM_RETURN_IF_ERROR(cryptogen::GenerateCrypto(network->scenario_, network->crypto_dir_).status());
-    LOOM_ASSIGN_OR_RETURN(network->genesis_, channelconfig::BuildGenesisBlock(network->scenario_, "mychannel",
-                                                                              network->crypto_dir_));
+    channelconfig::GenesisOptions genesis_options;
+    for (size_t i = 0; i < raft_nodes.size(); ++i) {
+      std::string fqdn = RaftOrdererName(i) + ".example.com";
+      genesis_options.node_addresses[fqdn] = {"127.0.0.1", raft_nodes[i].listen};
+      genesis_options.cluster_addresses[fqdn] = {"127.0.0.1", raft_nodes[i].cluster};
+    }
+    LOOM_ASSIGN_OR_RETURN(network->genesis_,
+                          channelconfig::BuildGenesisBlock(network->scenario_, "mychannel",
+                                                           network->crypto_dir_, genesis_options));
     network->genesis_file_ = dir + "/mychannel.block";
     LOOM_RETURN_IF_ERROR(protocol::WriteBlockFile(network->genesis_file_, network->genesis_));
     return network;
@@ -123,9 +161,9 @@ class OrdererNetwork {
     std::abort();  // a test asked for an org the scenario does not have
   }
 
-  // The orderer node's MSP folder (its signing identity).
-  std::string OrdererMspDir() const {
-    return cryptogen::OrdererFolder(crypto_dir_, Org("OrdererOrg"), "orderer") + "/msp";
+  // An orderer node's MSP folder (its signing identity).
+  std::string OrdererMspDir(const std::string& node = "orderer") const {
+    return cryptogen::OrdererFolder(crypto_dir_, Org("OrdererOrg"), node) + "/msp";
   }
 
   // A signer for `user` ("User1", "Admin") of `org`.

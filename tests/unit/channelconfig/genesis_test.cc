@@ -511,6 +511,8 @@ TEST(RaftGenesisTest, ConsentersAndOptions) {
 
   GenesisOptions options;
   options.node_addresses["orderer1.example.com"] = {"127.0.0.1", 7150};
+  options.node_addresses["orderer2.example.com"] = {"127.0.0.1", 7250};
+  options.cluster_addresses["orderer2.example.com"] = {"127.0.0.1", 7251};  // its own cluster port
   auto block = BuildGenesisBlock(scenario, "mychannel", crypto_dir, options);
   ASSERT_TRUE(block.ok()) << block.status().ToString();
   auto config = ReadChannelConfig(*block);
@@ -521,7 +523,7 @@ TEST(RaftGenesisTest, ConsentersAndOptions) {
   ASSERT_EQ(orderer.raft_consenters.size(), 3u);
   const config::Org& org = scenario.orgs[0];
   const std::vector<std::pair<std::string, uint32_t>> addresses = {
-      {"orderer0.example.com", 7050}, {"127.0.0.1", 7150}, {"orderer2.example.com", 7050}};
+      {"orderer0.example.com", 7050}, {"127.0.0.1", 7150}, {"127.0.0.1", 7251}};
   for (size_t i = 0; i < 3; ++i) {
     const EtcdRaftConsenter& consenter = orderer.raft_consenters[i];
     EXPECT_EQ(consenter.host, addresses[i].first);
@@ -544,7 +546,7 @@ TEST(RaftGenesisTest, ConsentersAndOptions) {
   EXPECT_EQ(orderer.raft_options->snapshot_interval_size, 16u * 1024 * 1024);
   EXPECT_EQ(
       orderer.orgs.at("OrdererOrg").endpoints,
-      (std::vector<std::string>{"orderer0.example.com:7050", "127.0.0.1:7150", "orderer2.example.com:7050"}));
+      (std::vector<std::string>{"orderer0.example.com:7050", "127.0.0.1:7150", "127.0.0.1:7250"}));
   EXPECT_EQ(config->orderer_addresses, orderer.orgs.at("OrdererOrg").endpoints);
 
   // A missing TLS certificate is named.

@@ -174,7 +174,7 @@ class RaftCluster {
 
   // Proposes `entry` on the leader (raft_apply); false when there is no
   // leader or raft_apply refused it.
-  bool Propose(const LogEntry& entry) { return ProposeBytes(EncodeLogEntry(entry)); }
+  bool Propose(const LogEntry& entry) { return ProposeBytes(EncodeRaftCommand(entry)); }
 
   bool ProposeBytes(const std::string& bytes) {
     const unsigned leader_index = leader();

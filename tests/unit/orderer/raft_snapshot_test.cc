@@ -199,5 +199,33 @@ TEST(RaftChainFsm, RestoredPendingEntriesGoThroughTheMirrorsCutter) {
   EXPECT_EQ(fsm.CurrentState().pending, std::vector<LogEntry>{Pending(41, 3)});
 }
 
+// libraft's network decoder assumes 8-byte padded commands: every framed
+// entry is a multiple of 8 bytes and decodes back to the same entry.
+TEST(RaftCommand, FramesArePaddedToEightBytesAndRoundTrip) {
+  for (size_t padding = 0; padding < 16; ++padding) {
+    LogEntry entry = LogEntry::Envelope(kChannel, std::string(100 + padding, 'e'));
+    std::string command = EncodeRaftCommand(entry);
+    EXPECT_EQ(command.size() % 8, 0u) << padding;
+    auto decoded = DecodeRaftCommand(command);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    EXPECT_EQ(*decoded, entry);
+  }
+  LogEntry cut = LogEntry::TimeToCut(kChannel, 7);
+  auto decoded = DecodeRaftCommand(EncodeRaftCommand(cut));
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, cut);
+}
+
+TEST(RaftCommand, RefusesShortAndOverlongFrames) {
+  EXPECT_EQ(DecodeRaftCommand("abc").status().code(), Status::Code::kInvalidArgument);
+  std::string command = EncodeRaftCommand(LogEntry::Envelope(kChannel, "payload"));
+  command[0] = static_cast<char>(0xff);  // the length now runs past the end
+  auto overlong = DecodeRaftCommand(command);
+  ASSERT_FALSE(overlong.ok());
+  EXPECT_NE(overlong.status().message().find("only"), std::string::npos) << overlong.status().ToString();
+  // An unframed entry (a raw protobuf) is not mistaken for one.
+  EXPECT_FALSE(DecodeRaftCommand(EncodeLogEntry(LogEntry::Envelope(kChannel, "payload"))).ok());
+}
+
 }  // namespace
 }  // namespace loom::orderer

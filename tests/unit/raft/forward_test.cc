@@ -209,9 +209,11 @@ TEST_F(ForwardTest, ConnectionDropCompletesPendingForwardsWithUnavailable) {
   // A reply after the connection closed does nothing.
   loop_->RunSync([&] { held[0](Status::Ok()); });
   leader_.reset();
-  // Nobody listens there any more: the next forward fails to connect.
+  // Nobody listens there any more: the next forward fails to connect, and
+  // says that nothing was sent (the caller may send it elsewhere).
   Status refused = ForwardAndWait("ch", "y", leader_address);
-  EXPECT_EQ(refused.code(), Status::Code::kUnavailable);
+  EXPECT_EQ(refused.code(), Status::Code::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("not sent"), std::string::npos) << refused.message();
   EXPECT_NE(refused.message().find("connect"), std::string::npos) << refused.message();
 }
 
@@ -227,7 +229,7 @@ TEST_F(ForwardTest, UnregisteredHandlerAnswersUnavailable) {
 
 TEST_F(ForwardTest, UnknownChannelFailsThenRedialsOnceKnown) {
   Status unknown = ForwardAndWait("later", "x");
-  EXPECT_EQ(unknown.code(), Status::Code::kUnavailable);
+  EXPECT_EQ(unknown.code(), Status::Code::kFailedPrecondition);  // refused at the preamble: nothing sent
   ASSERT_TRUE(WaitUntil(loop_.get(), [&] { return leader_log_.Contains("unknown channel later"); }))
       << leader_log_.All();
   SetHandler("later", [](std::string, ClusterTransport::ForwardReply reply) { reply(Status::Ok()); });
