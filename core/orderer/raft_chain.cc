@@ -498,11 +498,24 @@ bool RaftChain::ApplyItem(ChainItem& item) {
   if (!health().ok()) return false;
   auto now = SteadyClock::now();
   if (auto* restore = std::get_if<Restore>(&item)) {
+    if (options_.context->log) {
+      options_.context->log("channel " + options_.channel_id + ": installing the Raft snapshot at index " +
+                            std::to_string(restore->snapshot.applied_index) + " (height " +
+                            std::to_string(restore->snapshot.height) + ", this node has " +
+                            std::to_string(store_->Height()) + " blocks)");
+    }
     Status restored = applier_->Restore(restore->snapshot, options_.puller.get());
     if (!restored.ok()) {
       Fail(restored.WithContext("restoring the Raft snapshot at index " +
                                 std::to_string(restore->snapshot.applied_index)));
       return false;
+    }
+    if (options_.context->log) {
+      options_.context->log("channel " + options_.channel_id + ": restored the Raft snapshot at index " +
+                            std::to_string(restore->snapshot.applied_index) + " (height " +
+                            std::to_string(restore->snapshot.height) + "); " +
+                            std::to_string(applier_->pulled_blocks()) +
+                            " blocks pulled from other orderers so far");
     }
     chain_batch_started_.reset();
     if (applier_->builder().has_pending()) chain_batch_started_ = now;

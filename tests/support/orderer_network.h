@@ -61,11 +61,17 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
+// The Raft options of a test network: a 100 ms tick, so an election takes
+// about a second rather than Fabric's default five.
+inline constexpr char kTestRaftOptions[] = "{tick_interval: 100ms, election_tick: 10, heartbeat_tick: 1}";
+
 struct ChannelBatchSettings {
   std::string batch_timeout = "2s";
   int max_message_count = 10;
   std::string absolute_max_bytes = "99MB";
   std::string preferred_max_bytes = "512KB";
+  // The scenario's orderer.raft map when the network is a Raft cluster.
+  std::string raft_options = kTestRaftOptions;
 };
 
 // Where one Raft orderer of the network listens: its Broadcast/Deliver port
@@ -74,10 +80,6 @@ struct RaftNodePorts {
   uint16_t listen = 0;
   uint16_t cluster = 0;
 };
-
-// The Raft options of a test network: a 100 ms tick, so an election takes
-// about a second rather than Fabric's default five.
-inline constexpr char kTestRaftOptions[] = "{tick_interval: 100ms, election_tick: 10, heartbeat_tick: 1}";
 
 // The orderer node names: "orderer" for solo, "orderer0".."ordererN-1" for Raft.
 inline std::string RaftOrdererName(size_t index) {
@@ -90,7 +92,7 @@ inline std::string OrdererNetworkScenarioYaml(const ChannelBatchSettings& batch,
     orderers.clear();
     for (size_t i = 0; i < raft_nodes; ++i) orderers += (i == 0 ? "" : ", ") + RaftOrdererName(i);
   }
-  std::string type = raft_nodes > 0 ? std::string("raft\n  raft: ") + kTestRaftOptions : "solo";
+  std::string type = raft_nodes > 0 ? "raft\n  raft: " + batch.raft_options : "solo";
   return "network: ordertest\n"
          "orgs:\n"
          "  - {name: OrdererOrg, mspid: OrdererMSP, domain: example.com, orderers: [" +
