@@ -4,11 +4,7 @@
 // anyone else, SIGKILL mid-load and restart, Deliver's seek cases, the
 // Observer trace and the operations endpoint. Every wait is on a stream or
 // a process event with a deadline.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -27,6 +23,7 @@
 #include "core/protocol/envelope.h"
 #include "core/util/file_util.h"
 #include "loom/observer.grpc.pb.h"
+#include "tests/integration/orderer/net_util.h"
 #include "tests/integration/orderer/orderer_client.h"
 #include "tests/integration/orderer/orderer_process.h"
 #include "tests/support/orderer_network.h"
@@ -43,33 +40,6 @@ constexpr auto kStartTimeout = std::chrono::seconds(20);
 
 std::string StatusName(common::Status status) {
   return common::Status_Name(status);
-}
-
-// GET `path` from an HTTP server; the whole response, or "" on failure.
-std::string HttpGet(const std::string& address, const std::string& path) {
-  auto host_port = orderer::ParseHostPort(address);
-  if (!host_port.ok()) return "";
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(host_port->port);
-  inet_pton(AF_INET, host_port->host.c_str(), &addr.sin_addr);
-  std::string response;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + address + "\r\nConnection: close\r\n\r\n";
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buffer[8192];
-      for (;;) {
-        pollfd poll_fd{fd, POLLIN, 0};
-        if (poll(&poll_fd, 1, 10000) <= 0) break;
-        ssize_t n = read(fd, buffer, sizeof(buffer));
-        if (n <= 0) break;
-        response.append(buffer, static_cast<size_t>(n));
-      }
-    }
-  }
-  close(fd);
-  return response;
 }
 
 class OrdererIntegrationTest : public ::testing::Test {
