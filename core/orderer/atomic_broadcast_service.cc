@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -346,6 +347,12 @@ class DeliverReactor final : public RawReactor, public RefCounted {
         return;
       }
       case DeliverCursor::Step::kDone:
+        // FORBIDDEN here means access was revoked mid-request (expired
+        // certificate, or a config change); say so, as Fabric warns.
+        if (step.status.status == common::FORBIDDEN) {
+          std::fprintf(stderr, "loom-orderer: channel %s: Deliver ended FORBIDDEN: %s\n", channel_id_.c_str(),
+                       step.status.info.c_str());
+        }
         if (events_) events_->OnDeliverRequestCompleted(channel_id_, step.status.status);
         WriteStatus(step.status.status);
         return;

@@ -14,7 +14,8 @@
 //    are framed as DeliverResponse.block without re-encoding), waiting for
 //    new blocks through the channel's block listener; then a status. After
 //    SUCCESS the next request on the stream is read; any other status ends
-//    the stream, as in Fabric.
+//    the stream, as in Fabric. A FORBIDDEN from the cursor (access revoked
+//    mid-request: expired certificate, config change) is logged to stderr.
 // Both methods are registered raw (ByteBuffer), so bytes that are not an
 // Envelope get a BAD_REQUEST reply instead of a broken stream.
 //

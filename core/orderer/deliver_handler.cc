@@ -6,7 +6,7 @@
 #include "core/ledger/block_store.h"
 #include "core/orderer/signer_check.h"
 #include "core/protocol/envelope.h"
-#include "msp/identities.pb.h"
+#include "core/protocol/serialized_identity.h"
 #include "orderer/ab.pb.h"
 
 namespace loom::orderer {
@@ -33,7 +33,44 @@ std::string FormatSeconds(std::chrono::seconds seconds) {
   return std::to_string(seconds.count()) + "s";
 }
 
+std::string FormatTime(crypto::Clock::time_point at) {
+  auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count();
+  return google::protobuf::util::TimeUtil::ToString(
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(nanos));
+}
+
 }  // namespace
+
+DeliverAccess::DeliverAccess(protocol::SignedData request, Clock::time_point expires_at,
+                             std::shared_ptr<const channelconfig::PolicyManager> admitted_under,
+                             std::function<Clock::time_point()> now)
+    : request_(std::move(request)),
+      expires_at_(expires_at),
+      checked_under_(std::move(admitted_under)),
+      now_(std::move(now)) {}
+
+Status DeliverAccess::Recheck(const OrderingChannel& channel) {
+  if (!now_) return Status::Ok();
+  Clock::time_point now = now_();
+  if (now > expires_at_) {
+    return Status::PermissionDenied(protocol::DescribeIdentity(request_.identity) +
+                                    " may no longer read channel " + channel.channel_id() +
+                                    ": its certificate expired at " + FormatTime(expires_at_));
+  }
+  std::shared_ptr<const channelconfig::PolicyManager> current = channel.policy_manager();
+  // Holding the last manager keeps its address from being reused, so equal
+  // pointers mean the same config.
+  if (current == checked_under_) return Status::Ok();
+  Status allowed =
+      CheckSigner(*current, kReadersPolicy, request_, "read channel " + channel.channel_id(), now);
+  if (!allowed.ok()) {
+    return Status::PermissionDenied(protocol::DescribeIdentity(request_.identity) +
+                                    " may no longer read channel " + channel.channel_id() +
+                                    " after a config change: " + allowed.message());
+  }
+  checked_under_ = std::move(current);
+  return Status::Ok();
+}
 
 DeliverCursor::DeliverCursor(SeekRequest request) : request_(std::move(request)), next_(request_.start) {}
 
@@ -60,6 +97,13 @@ DeliverCursor::Step DeliverCursor::TryNext() {
         Refuse(common::NOT_FOUND, "block " + std::to_string(next_) + " of channel " +
                                       request_.channel->channel_id() + " does not exist yet (height " +
                                       std::to_string(store.Height()) + ") and FAIL_IF_NOT_READY was asked");
+    return step;
+  }
+  Status allowed = request_.access.Recheck(*request_.channel);
+  if (!allowed.ok()) {
+    done_ = true;
+    step.kind = Step::kDone;
+    step.status = Refuse(common::FORBIDDEN, allowed.message());
     return step;
   }
   auto bytes = store.GetBlockBytes(next_);
@@ -136,9 +180,14 @@ std::variant<SeekRequest, DeliverStatus> DeliverHandler::Check(std::string_view 
   if (creator.empty()) return Refuse(common::FORBIDDEN, "request has no creator in its signature header");
   if (envelope.signature().empty()) return Refuse(common::FORBIDDEN, "request is not signed");
   protocol::SignedData signed_data{envelope.payload(), creator, envelope.signature()};
-  Status allowed = CheckSigner(*channel->policy_manager(), kReadersPolicy, signed_data,
-                               "read channel " + channel_header.channel_id(), now);
+  std::shared_ptr<const channelconfig::PolicyManager> policies = channel->policy_manager();
+  Status allowed =
+      CheckSigner(*policies, kReadersPolicy, signed_data, "read channel " + channel_header.channel_id(), now);
   if (!allowed.ok()) return Refuse(common::FORBIDDEN, allowed.message());
+  // The check above deserialized it (the MSP caches it), so this cannot fail.
+  auto requester = policies->msps().DeserializeIdentity(creator);
+  if (!requester.ok()) return Refuse(common::FORBIDDEN, requester.status().message());
+  Clock::time_point expires_at = requester->certificate().NotAfter();
 
   ::orderer::SeekInfo seek;
   if (!seek.ParseFromString(parsed->payload.data())) {
@@ -165,8 +214,8 @@ std::variant<SeekRequest, DeliverStatus> DeliverHandler::Check(std::string_view 
   request.start = *start;
   request.stop = *stop;
   request.fail_if_not_ready = seek.behavior() == ::orderer::SeekInfo::FAIL_IF_NOT_READY;
-  ::msp::SerializedIdentity requester;
-  if (requester.ParseFromString(creator)) request.requester = requester.mspid();
+  request.requester = requester->mspid();
+  request.access = DeliverAccess(std::move(signed_data), expires_at, std::move(policies), now_);
   return request;
 }
 

@@ -20,6 +20,16 @@
 // not exist yet (even after sending some); with BLOCK_UNTIL_READY it waits,
 // until the channel stops (SERVICE_UNAVAILABLE).
 //
+// Access is re-checked while a request runs, as Fabric's deliver
+// SessionAccessControl does: before each block the cursor yields (either
+// behavior), the requester's certificate must not have expired (its NotAfter
+// against the handler's clock) and, when the channel's policy manager changed
+// since the last check (a config block took effect), the request's signed
+// envelope must still satisfy /Channel/Readers under the new policies.
+// Otherwise the request ends with FORBIDDEN, its info saying why. The
+// per-block cost is one time comparison and one pointer comparison; the
+// signature is verified again only after a config change.
+//
 // DeliverHandler is thread-safe; a cursor belongs to one stream.
 #pragma once
 
@@ -35,6 +45,8 @@
 #include "common/common.pb.h"
 #include "core/crypto/x509.h"
 #include "core/orderer/ordering_channel.h"
+#include "core/protocol/signed_data.h"
+#include "core/util/status.h"
 
 namespace loom::orderer {
 
@@ -45,12 +57,43 @@ struct DeliverStatus {
   std::string info;
 };
 
+// Whether the requester of a running request may still read its channel
+// (Fabric's deliver SessionAccessControl). Made by DeliverHandler::Check once
+// the requester satisfied /Channel/Readers; used by one cursor (not
+// thread-safe). A default-constructed one (a request not made by Check) has
+// no requester and re-checks nothing.
+class DeliverAccess {
+ public:
+  using Clock = crypto::Clock;
+
+  DeliverAccess() = default;
+  // `admitted_under` is the policy manager `request` was checked against;
+  // `expires_at` the NotAfter of the requester's certificate.
+  DeliverAccess(protocol::SignedData request, Clock::time_point expires_at,
+                std::shared_ptr<const channelconfig::PolicyManager> admitted_under,
+                std::function<Clock::time_point()> now);
+
+  // OK while the requester may read `channel`; PermissionDenied saying why
+  // not: "<who> may no longer read channel <id>: its certificate expired at
+  // <time>" or "... after a config change: <why the policy refuses>".
+  Status Recheck(const OrderingChannel& channel);
+
+  Clock::time_point expires_at() const { return expires_at_; }
+
+ private:
+  protocol::SignedData request_;
+  Clock::time_point expires_at_ = Clock::time_point::max();
+  std::shared_ptr<const channelconfig::PolicyManager> checked_under_;  // the last policies that admitted it
+  std::function<Clock::time_point()> now_;                             // empty: nothing to re-check
+};
+
 struct SeekRequest {
   std::shared_ptr<OrderingChannel> channel;
   uint64_t start = 0;
   uint64_t stop = 0;  // inclusive; kDeliverForever for no end
   bool fail_if_not_ready = false;
   std::string requester;  // the requester's MSP id, for logs
+  DeliverAccess access;   // re-checked before each block
 };
 
 class DeliverCursor {
@@ -70,7 +113,8 @@ class DeliverCursor {
   };
 
   // Never blocks: the next block, kDone, or kWait when it must wait for a
-  // block to be appended.
+  // block to be appended. Before a block is yielded the request's access is
+  // re-checked; when it fails the step is kDone with FORBIDDEN.
   Step TryNext();
   // Waits (BlockStore::WaitForBlock) until the next block exists, `deadline`
   // passes (kWait) or the store closes (kDone, SERVICE_UNAVAILABLE).
@@ -90,6 +134,8 @@ class DeliverHandler {
   using Clock = crypto::Clock;
   static constexpr std::chrono::minutes kDefaultTimeWindow{15};  // Fabric's default
 
+  // `now` is also the clock requests' certificate expiry is judged by while
+  // they run.
   explicit DeliverHandler(const ChannelRegistry* channels,
                           std::function<Clock::time_point()> now = Clock::now,
                           std::chrono::seconds time_window = kDefaultTimeWindow);

@@ -37,7 +37,9 @@ class OrderingChannel {
   virtual ~OrderingChannel() = default;
 
   virtual const std::string& channel_id() const = 0;
-  // The policies of the channel's current config.
+  // The policies of the channel's current config. A new config must come
+  // with a new PolicyManager object: running Deliver requests notice a
+  // config change by the pointer changing.
   virtual std::shared_ptr<const channelconfig::PolicyManager> policy_manager() const = 0;
   // Orderer.BatchSize.AbsoluteMaxBytes of the current config.
   virtual uint32_t absolute_max_bytes() const = 0;

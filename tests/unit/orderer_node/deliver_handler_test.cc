@@ -1,6 +1,8 @@
 // DeliverHandler and DeliverCursor: request checks and the seek semantics
 // table (oldest / newest / specified, BLOCK_UNTIL_READY / FAIL_IF_NOT_READY)
-// over a real block store.
+// over a real block store, and the access re-check of running requests
+// (certificate expiry by an injected clock, /Channel/Readers after a config
+// change).
 #include "core/orderer/deliver_handler.h"
 
 #include <gtest/gtest.h>
@@ -8,12 +10,14 @@
 #include <thread>
 #include <vector>
 
+#include "core/channelconfig/config_reader.h"
 #include "core/ledger/block_store.h"
 #include "core/orderer/seek_envelope.h"
 #include "core/protocol/block.h"
 #include "core/protocol/envelope.h"
 #include "core/protocol/txid.h"
 #include "tests/support/orderer_network.h"
+#include "tests/unit/orderer_node/short_lived_client.h"
 #include "tests/unit/orderer_node/test_channel.h"
 
 namespace loom::orderer {
@@ -105,12 +109,37 @@ class DeliverHandlerTest : public ::testing::Test {
     return walk;
   }
 
+  // A client of Org1 whose certificate is valid from 5 minutes before now_
+  // until `not_after`.
+  std::shared_ptr<protocol::Signer> ShortLivedClient(crypto::Clock::time_point not_after) const {
+    return testing::ShortLivedClient(*network_, "Org1", "Brief", now_ - std::chrono::minutes(5), not_after);
+  }
+
+  // A policy manager for the genesis config, with `drop_org` (if any) taken
+  // out of the Application group: what a config update would install.
+  std::shared_ptr<const channelconfig::PolicyManager> PoliciesWithout(const std::string& drop_org) const {
+    auto genesis = channelconfig::ReadChannelConfig(network_->genesis());
+    EXPECT_TRUE(genesis.ok()) << genesis.status().ToString();
+    common::Config config = genesis->config;
+    if (!drop_org.empty()) {
+      auto* orgs = config.mutable_channel_group()->mutable_groups()->at("Application").mutable_groups();
+      EXPECT_EQ(orgs->erase(drop_org), 1u) << drop_org;
+    }
+    auto changed = channelconfig::ReadChannelConfig(config, genesis->channel_id);
+    EXPECT_TRUE(changed.ok()) << changed.status().ToString();
+    auto policies = channelconfig::PolicyManager::Create(*changed);
+    EXPECT_TRUE(policies.ok()) << policies.status().ToString();
+    return *policies;
+  }
+
   static ScratchDir* scratch_;
   static OrdererNetwork* network_;
   std::unique_ptr<ScratchDir> store_dir_;
   ChannelRegistry registry_;
   std::shared_ptr<TestChannel> channel_;
-  DeliverHandler handler_{&registry_};
+  // The handler's clock; tests move it to judge certificate expiry.
+  crypto::Clock::time_point now_ = crypto::Clock::now();
+  DeliverHandler handler_{&registry_, [this] { return now_; }};
   std::shared_ptr<protocol::Signer> reader_;
 };
 
@@ -271,6 +300,101 @@ TEST_F(DeliverHandlerTest, OnlyReadersMayDeliver) {
   ExpectRefused(high_s.SerializeAsString(), common::FORBIDDEN, "high-S");
   high_s.clear_signature();
   ExpectRefused(high_s.SerializeAsString(), common::FORBIDDEN, "not signed");
+}
+
+TEST_F(DeliverHandlerTest, StreamEndsForbiddenOnceTheRequesterCertificateExpires) {
+  const crypto::Clock::time_point expiry = now_ + std::chrono::hours(1);
+  reader_ = ShortLivedClient(expiry);
+  SeekRequest request = Accept(Request(kOldest, At(kDeliverForever)));
+  ASSERT_NE(request.channel, nullptr);
+  EXPECT_EQ(request.requester, "Org1MSP");
+  // Second precision: X.509 times have no fraction.
+  EXPECT_LE(request.access.expires_at(), expiry);
+  EXPECT_GT(request.access.expires_at(), expiry - std::chrono::seconds(1));
+  DeliverCursor cursor(std::move(request));
+  for (uint64_t number = 0; number < kHeight; ++number) {
+    DeliverCursor::Step step = cursor.TryNext();
+    ASSERT_EQ(step.kind, Kind::kBlock) << common::Status_Name(step.status.status) << ": " << step.status.info;
+    EXPECT_EQ(step.number, number);
+  }
+  EXPECT_EQ(cursor.TryNext().kind, Kind::kWait);
+
+  // Still valid a minute before expiry: the waiting stream gets the block.
+  now_ = expiry - std::chrono::minutes(1);
+  std::thread appender([this] { AppendBlock(); });
+  DeliverCursor::Step step = cursor.Next(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  appender.join();
+  ASSERT_EQ(step.kind, Kind::kBlock) << step.status.info;
+  EXPECT_EQ(step.number, kHeight);
+
+  // Past expiry the next block is not sent: the request ends FORBIDDEN.
+  now_ = expiry + std::chrono::minutes(1);
+  AppendBlock();
+  step = cursor.TryNext();
+  ASSERT_EQ(step.kind, Kind::kDone);
+  EXPECT_EQ(step.status.status, common::FORBIDDEN) << common::Status_Name(step.status.status);
+  EXPECT_NE(step.status.info.find("Org1MSP"), std::string::npos) << step.status.info;
+  EXPECT_NE(step.status.info.find("may no longer read channel mychannel: its certificate expired at"),
+            std::string::npos)
+      << step.status.info;
+  EXPECT_EQ(cursor.TryNext().kind, Kind::kDone);  // over for good
+}
+
+TEST_F(DeliverHandlerTest, ExpiryIsJudgedBeforeEachBlockOfAFailIfNotReadyRequestToo) {
+  const crypto::Clock::time_point expiry = now_ + std::chrono::hours(1);
+  reader_ = ShortLivedClient(expiry);
+  DeliverCursor cursor(Accept(Request(kOldest, kNewest, SeekInfo::FAIL_IF_NOT_READY)));
+  ASSERT_EQ(cursor.TryNext().kind, Kind::kBlock);
+  now_ = expiry + std::chrono::seconds(1);
+  DeliverCursor::Step step = cursor.TryNext();
+  ASSERT_EQ(step.kind, Kind::kDone);
+  EXPECT_EQ(step.status.status, common::FORBIDDEN) << step.status.info;
+}
+
+TEST_F(DeliverHandlerTest, UnexpiredRequesterKeepsReceiving) {
+  reader_ = ShortLivedClient(now_ + std::chrono::hours(24 * 30));
+  DeliverCursor cursor(Accept(Request(At(kHeight - 1), At(kDeliverForever))));
+  ASSERT_EQ(cursor.TryNext().kind, Kind::kBlock);
+  // A block a week for four weeks, the last two days before expiry.
+  for (int week = 1; week <= 4; ++week) {
+    now_ += std::chrono::hours(24 * 7);
+    AppendBlock();
+    DeliverCursor::Step step = cursor.TryNext();
+    ASSERT_EQ(step.kind, Kind::kBlock) << "week " << week << ": " << step.status.info;
+  }
+  EXPECT_EQ(cursor.TryNext().kind, Kind::kWait);
+}
+
+TEST_F(DeliverHandlerTest, ConfigChangeRechecksReaders) {
+  DeliverCursor cursor(Accept(Request(At(kHeight - 1), At(kDeliverForever))));
+  ASSERT_EQ(cursor.TryNext().kind, Kind::kBlock);
+
+  // A new config under which Org1 still reads: the stream goes on.
+  channel_->set_policy_manager(PoliciesWithout(""));
+  AppendBlock();
+  DeliverCursor::Step step = cursor.TryNext();
+  ASSERT_EQ(step.kind, Kind::kBlock) << step.status.info;
+
+  // Org1 removed from the channel: the next block is refused.
+  channel_->set_policy_manager(PoliciesWithout("Org1"));
+  AppendBlock();
+  step = cursor.TryNext();
+  ASSERT_EQ(step.kind, Kind::kDone);
+  EXPECT_EQ(step.status.status, common::FORBIDDEN);
+  EXPECT_NE(step.status.info.find("may no longer read channel mychannel after a config change"),
+            std::string::npos)
+      << step.status.info;
+  EXPECT_NE(step.status.info.find("unknown MSP"), std::string::npos) << step.status.info;
+}
+
+TEST_F(DeliverHandlerTest, OtherReadersAreUnaffectedByAnOrgsRemoval) {
+  reader_ = network_->PeerSigner("Org2").value();
+  DeliverCursor cursor(Accept(Request(At(kHeight - 1), At(kDeliverForever))));
+  ASSERT_EQ(cursor.TryNext().kind, Kind::kBlock);
+  channel_->set_policy_manager(PoliciesWithout("Org1"));
+  AppendBlock();
+  DeliverCursor::Step step = cursor.TryNext();
+  EXPECT_EQ(step.kind, Kind::kBlock) << step.status.info;
 }
 
 }  // namespace

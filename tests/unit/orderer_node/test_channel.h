@@ -1,12 +1,16 @@
 // TestChannel: an OrderingChannel for handler tests, with the real policies
 // and block store of a test network's genesis block and a log the test
-// completes by hand. Not thread-safe (tests drive it from one thread).
+// completes by hand. Not thread-safe (tests drive it from one thread),
+// except its block listeners, which gRPC streams add and drop from their own
+// threads; the test calls NotifyListeners after appending.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -57,7 +61,22 @@ class TestChannel : public OrderingChannel {
   const ledger::BlockStore& block_store() const override { return *store_; }
   bool stopped() const override { return stopped_flag; }
   ledger::BlockStore& mutable_store() { return *store_; }
-  std::unique_ptr<ListenerHandle> AddBlockListener(std::function<void(uint64_t)>) override { return nullptr; }
+  // As a config block taking effect would.
+  void set_policy_manager(std::shared_ptr<const channelconfig::PolicyManager> policies) {
+    policies_ = std::move(policies);
+  }
+  std::unique_ptr<ListenerHandle> AddBlockListener(std::function<void(uint64_t)> listener) override {
+    std::lock_guard lock(listeners_->mutex);
+    uint64_t id = listeners_->next_id++;
+    listeners_->by_id[id] = std::move(listener);
+    return std::make_unique<Handle>(listeners_, id);
+  }
+  // Calls every listener with the store's height (as the channel does after
+  // an append). Dropping a handle waits for a call in progress.
+  void NotifyListeners() {
+    std::lock_guard lock(listeners_->mutex);
+    for (auto& [id, listener] : listeners_->by_id) listener(store_->Height());
+  }
 
   bool stopped_flag = false;
   bool complete_at_once = true;
@@ -68,6 +87,25 @@ class TestChannel : public OrderingChannel {
  private:
   TestChannel() = default;
 
+  struct Listeners {
+    std::mutex mutex;
+    uint64_t next_id = 0;
+    std::map<uint64_t, std::function<void(uint64_t)>> by_id;
+  };
+  class Handle : public ListenerHandle {
+   public:
+    Handle(std::shared_ptr<Listeners> listeners, uint64_t id) : listeners_(std::move(listeners)), id_(id) {}
+    ~Handle() override {
+      std::lock_guard lock(listeners_->mutex);
+      listeners_->by_id.erase(id_);
+    }
+
+   private:
+    std::shared_ptr<Listeners> listeners_;
+    uint64_t id_;
+  };
+
+  std::shared_ptr<Listeners> listeners_ = std::make_shared<Listeners>();
   std::string id_;
   uint32_t max_bytes_ = 0;
   std::shared_ptr<const channelconfig::PolicyManager> policies_;
