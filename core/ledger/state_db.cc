@@ -101,12 +101,14 @@ StateRangeIterator StateSnapshot::GetRange(std::string_view ns, std::string_view
   std::string prefix = NamespacePrefix(ns);
   std::string start = prefix + std::string(start_key);
   std::string end = end_key.empty() ? std::string() : prefix + std::string(end_key);
-  return StateRangeIterator(db_->NewCursor(snapshot_), std::move(prefix), std::move(start), std::move(end));
+  return StateRangeIterator(db_->NewCursor(snapshot_), std::string(ns), std::move(prefix), std::move(start),
+                            std::move(end));
 }
 
-StateRangeIterator::StateRangeIterator(LedgerDb::Cursor cursor, std::string prefix, std::string start_key,
-                                       std::string end_key)
+StateRangeIterator::StateRangeIterator(LedgerDb::Cursor cursor, std::string ns, std::string prefix,
+                                       std::string start_key, std::string end_key)
     : cursor_(std::move(cursor)),
+      ns_(std::move(ns)),
       prefix_(std::move(prefix)),
       start_key_(std::move(start_key)),
       end_key_(std::move(end_key)) {}
@@ -128,8 +130,7 @@ Result<std::optional<StateEntry>> StateRangeIterator::Next() {
     return std::optional<StateEntry>();
   }
   std::string user_key(key.substr(prefix_.size()));
-  std::string_view ns = std::string_view(prefix_).substr(5);
-  LOOM_ASSIGN_OR_RETURN(VersionedValue value, StateDb::DecodeValue(cursor_.value(), Describe(ns, user_key)));
+  LOOM_ASSIGN_OR_RETURN(VersionedValue value, StateDb::DecodeValue(cursor_.value(), Describe(ns_, user_key)));
   return std::optional<StateEntry>(StateEntry{std::move(user_key), std::move(value.value), value.version});
 }
 

@@ -60,9 +60,11 @@ class StateRangeIterator {
 
  private:
   friend class StateSnapshot;
-  StateRangeIterator(LedgerDb::Cursor cursor, std::string prefix, std::string start_key, std::string end_key);
+  StateRangeIterator(LedgerDb::Cursor cursor, std::string ns, std::string prefix, std::string start_key,
+                     std::string end_key);
 
   LedgerDb::Cursor cursor_;
+  std::string ns_;
   std::string prefix_;     // the namespace's encoded prefix
   std::string start_key_;  // encoded
   std::string end_key_;    // encoded; empty = to the end of the namespace
