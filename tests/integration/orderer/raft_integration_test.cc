@@ -153,8 +153,9 @@ class RaftIntegrationTest : public ::testing::Test {
     SignedTransaction marker = Transactions(1, "marker-")[0];
     BroadcastResult result = BroadcastAll(Connect(i), {marker.envelope}, SecondsFromNow(30));
     EXPECT_EQ(result.responses.size(), 1u);
-    if (!result.responses.empty())
+    if (!result.responses.empty()) {
       EXPECT_EQ(result.responses[0].status(), common::SUCCESS) << result.responses[0].info();
+    }
     return marker.tx_id;
   }
 
