@@ -68,7 +68,16 @@ Clock::time_point Asn1TimeToTimePoint(const ASN1_TIME* time) {
     ERR_clear_error();
     return Clock::time_point{};
   }
-  return Clock::from_time_t(timegm(&parts));
+  // Clock counts nanoseconds in 64 bits (years 1677..2262); Fabric CA's
+  // customary NotAfter of 9999-12-31 must not wrap into the past.
+  const time_t seconds = timegm(&parts);
+  const auto latest =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::time_point::max().time_since_epoch());
+  const auto earliest =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::time_point::min().time_since_epoch());
+  if (seconds >= latest.count()) return Clock::time_point::max();
+  if (seconds <= earliest.count()) return Clock::time_point::min();
+  return Clock::from_time_t(seconds);
 }
 
 std::string_view PemLabel(std::string_view pem) {

@@ -283,5 +283,22 @@ TEST(CertificateTest, EmptyCertificateIsHarmless) {
   EXPECT_FALSE(Certificate::FromX509(nullptr).valid());
 }
 
+// Fabric CA issues certificates valid until 9999-12-31; past the clock's
+// range (2262) NotAfter is the latest time point, never a wrapped-around
+// date in the past.
+TEST(CertificateTest, NotAfterBeyondTheClockRangeIsTheLatestTimePoint) {
+  PrivateKey key = PrivateKey::Generate().value();
+  Result<CertificateAuthority> ca =
+      CertificateAuthority::CreateRoot(Template("ca.org1.example.com", CertificateUse::kCa), key);
+  ASSERT_TRUE(ca.ok());
+  X509* copy = X509_dup(ca->certificate().x509());
+  ASSERT_TRUE(ASN1_TIME_set_string(X509_getm_notAfter(copy), "99991231235959Z"));
+  Certificate far = Certificate::FromX509(copy);
+  X509_free(copy);  // `far` holds its own reference
+  ASSERT_TRUE(far.valid());
+  EXPECT_EQ(far.NotAfter(), Clock::time_point::max());
+  EXPECT_GT(far.NotAfter(), Clock::now());
+}
+
 }  // namespace
 }  // namespace loom::crypto
