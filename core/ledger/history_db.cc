@@ -54,16 +54,16 @@ Result<std::vector<HistoryEntry>> HistoryDb::GetHistory(std::string_view ns, std
       // Another key's entries: this key's run has ended. (A longer stored key
       // with this prefix cannot belong to this key: the key length is fixed.)
       if (stored.substr(0, prefix.size()) == prefix) {
-        return Status::Corruption(db_->dir() + ": a history entry of '" + std::string(ns) + "/" +
-                                  std::string(key) + "' has a malformed key (" +
+        return Status::Corruption(db_->dir() + ": a history entry of '" + PrintableBytes(ns) + "/" +
+                                  PrintableBytes(key) + "' has a malformed key (" +
                                   std::to_string(stored.size()) + " bytes)");
       }
       break;
     }
     std::string_view value = cursor.value();
     if (value.size() != 1 || static_cast<uint8_t>(value[0]) > 1) {
-      return Status::Corruption(db_->dir() + ": a history entry of '" + std::string(ns) + "/" +
-                                std::string(key) + "' has a malformed value (" +
+      return Status::Corruption(db_->dir() + ": a history entry of '" + PrintableBytes(ns) + "/" +
+                                PrintableBytes(key) + "' has a malformed value (" +
                                 std::to_string(value.size()) + " bytes)");
     }
     entries.push_back(HistoryEntry{ReadBigEndian64(stored, prefix.size()),

@@ -153,8 +153,8 @@ Result<std::vector<KeyModification>> KvLedger::GetHistoryForKey(std::string_view
     }
     const std::string where = BlockName(entry.block_num) + " tx " + std::to_string(entry.tx_num);
     if (entry.tx_num >= static_cast<uint64_t>(block->data().data_size())) {
-      return Status::Corruption(db_->dir() + ": the history of '" + std::string(ns) + "/" + std::string(key) +
-                                "' names " + where + ", which does not exist");
+      return Status::Corruption(db_->dir() + ": the history of '" + PrintableBytes(ns) + "/" +
+                                PrintableBytes(key) + "' names " + where + ", which does not exist");
     }
     auto write_set = ExtractTxWriteSet(block->data().data(static_cast<int>(entry.tx_num)));
     if (!write_set.ok()) return Status::Corruption(where + ": " + write_set.status().message());
@@ -163,8 +163,8 @@ Result<std::vector<KeyModification>> KvLedger::GetHistoryForKey(std::string_view
       if (write.ns == ns && write.key == key) last_write = &write;
     }
     if (last_write == nullptr) {
-      return Status::Corruption(db_->dir() + ": the history of '" + std::string(ns) + "/" + std::string(key) +
-                                "' names " + where + ", which does not write it");
+      return Status::Corruption(db_->dir() + ": the history of '" + PrintableBytes(ns) + "/" +
+                                PrintableBytes(key) + "' names " + where + ", which does not write it");
     }
     modifications.push_back(KeyModification{entry.block_num, entry.tx_num, write_set->tx_id,
                                             last_write->value, last_write->is_delete,

@@ -1,6 +1,7 @@
 #include "core/ledger/ledger_db.h"
 
 #include <leveldb/db.h>
+#include <leveldb/filter_policy.h>
 #include <leveldb/iterator.h>
 #include <leveldb/write_batch.h>
 
@@ -23,6 +24,22 @@ leveldb::Slice ToSlice(std::string_view bytes) {
 }
 
 }  // namespace
+
+std::string PrintableBytes(std::string_view bytes) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : bytes) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
+      out.push_back(c);
+    } else {
+      out += "\\x";
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0xf]);
+    }
+  }
+  return out;
+}
 
 void AppendBigEndian64(std::string* out, uint64_t value) {
   for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xff));
@@ -102,18 +119,24 @@ Status LedgerDb::Cursor::status() const {
   return FromLevelDb(it_->status(), dir_, "cannot iterate the ledger database");
 }
 
-LedgerDb::LedgerDb(std::string dir, std::unique_ptr<leveldb::DB> db)
-    : dir_(std::move(dir)), db_(std::move(db)) {}
-LedgerDb::~LedgerDb() = default;
+LedgerDb::LedgerDb(std::string dir, std::unique_ptr<const leveldb::FilterPolicy> filter,
+                   std::unique_ptr<leveldb::DB> db)
+    : dir_(std::move(dir)), filter_(std::move(filter)), db_(std::move(db)) {}
+// The DB uses the filter policy, so it goes first.
+LedgerDb::~LedgerDb() {
+  db_.reset();
+}
 
 Result<std::unique_ptr<LedgerDb>> LedgerDb::Open(const std::string& dir) {
   LOOM_RETURN_IF_ERROR(MakeDirectories(dir));
+  std::unique_ptr<const leveldb::FilterPolicy> filter(leveldb::NewBloomFilterPolicy(10));
   leveldb::Options options;
   options.create_if_missing = true;
+  options.filter_policy = filter.get();  // MVCC checks of keys being created mostly miss
   leveldb::DB* db = nullptr;
   LOOM_RETURN_IF_ERROR(
       FromLevelDb(leveldb::DB::Open(options, dir, &db), dir, "cannot open the ledger database"));
-  return std::unique_ptr<LedgerDb>(new LedgerDb(dir, std::unique_ptr<leveldb::DB>(db)));
+  return std::unique_ptr<LedgerDb>(new LedgerDb(dir, std::move(filter), std::unique_ptr<leveldb::DB>(db)));
 }
 
 Result<std::optional<std::string>> LedgerDb::Get(std::string_view key, const Snapshot* snapshot) const {

@@ -21,6 +21,7 @@
 
 namespace leveldb {
 class DB;
+class FilterPolicy;
 class Iterator;
 class Snapshot;
 class WriteBatch;
@@ -104,11 +105,17 @@ class LedgerDb {
   Cursor NewCursor(std::shared_ptr<const Snapshot> snapshot = nullptr) const;
 
  private:
-  LedgerDb(std::string dir, std::unique_ptr<leveldb::DB> db);
+  LedgerDb(std::string dir, std::unique_ptr<const leveldb::FilterPolicy> filter,
+           std::unique_ptr<leveldb::DB> db);
 
   const std::string dir_;
+  std::unique_ptr<const leveldb::FilterPolicy> filter_;  // used by db_, so declared first
   std::unique_ptr<leveldb::DB> db_;
 };
+
+// `bytes` with anything outside printable ASCII as \xNN, for error messages
+// about keys (which may hold any bytes).
+std::string PrintableBytes(std::string_view bytes);
 
 // Appends `value` as 8 big-endian bytes (keeps numbers in order as keys).
 void AppendBigEndian64(std::string* out, uint64_t value);

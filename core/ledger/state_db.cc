@@ -16,21 +16,7 @@ std::string NamespacePrefix(std::string_view ns) {
 
 // A printable form of a stored key for error messages.
 std::string Describe(std::string_view ns, std::string_view key) {
-  std::string out = "state key '";
-  for (std::string_view part : {ns, std::string_view("/"), key}) {
-    for (char c : part) {
-      auto byte = static_cast<unsigned char>(c);
-      if (byte >= 0x20 && byte < 0x7f) {
-        out.push_back(c);
-      } else {
-        static const char kHex[] = "0123456789abcdef";
-        out += "\\x";
-        out.push_back(kHex[byte >> 4]);
-        out.push_back(kHex[byte & 0xf]);
-      }
-    }
-  }
-  return out + "'";
+  return "state key '" + PrintableBytes(ns) + "/" + PrintableBytes(key) + "'";
 }
 
 Result<std::optional<VersionedValue>> GetFrom(const LedgerDb* db, const LedgerDb::Snapshot* snapshot,

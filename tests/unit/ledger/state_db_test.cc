@@ -248,5 +248,9 @@ TEST(StateDbEncoding, ValueRoundTripsAndRejectsShortBytes) {
   EXPECT_TRUE(StateDb::DecodeValue(encoded, "here").status().IsCorruption());
 }
 
+TEST(StateDbEncoding, ErrorMessagesShowKeyBytesReadably) {
+  EXPECT_EQ(PrintableBytes(std::string("a\0\xff\\", 4)), "a\\x00\\xff\\x5c");
+}
+
 }  // namespace
 }  // namespace loom::ledger
