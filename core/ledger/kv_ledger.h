@@ -80,6 +80,8 @@ class KvLedger {
   Status Commit(const common::Block& block, const std::vector<uint8_t>& validation_codes);
 
   // Number of blocks whose state is committed (savepoint + 1; 0 when empty).
+  // Published just after the state batch, so a state read may already see
+  // block Height() (never a later one).
   uint64_t Height() const { return height_.load(std::memory_order_acquire); }
 
   const StateDb& state() const { return *state_; }

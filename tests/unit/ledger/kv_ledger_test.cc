@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "core/ledger/block_store.h"
 #include "core/ledger/ledger_db.h"
 #include "core/protocol/block.h"
@@ -220,27 +223,34 @@ TEST_F(KvLedgerTest, CrashBeforeStateCommitIsReplayedOnOpen) {
   EXPECT_EQ(DumpHistory(*ledger, "cc", "b").size(), 2u);
 }
 
-// The same crash seen from the disk: a block appended to the block store
-// (with its TRANSACTIONS_FILTER) that the state never saw.
-TEST_F(KvLedgerTest, BlockAppendedBehindTheLedgersBackIsReplayed) {
+// The same crash seen from the disk: blocks appended to the block store
+// (with their TRANSACTIONS_FILTER) that the state never saw, replayed in order.
+TEST_F(KvLedgerTest, BlocksAppendedBehindTheLedgersBackAreReplayed) {
   {
     auto ledger = OpenOrDie(dir_.File("ledger"));
     ASSERT_TRUE(ledger->Commit(Genesis(), {kValid}).ok());
   }
   TestTx tx = txs_.Make({Put("cc", "k", "v"), Put("cc2", "k", "w")});
   TestTx rejected = txs_.Make({Put("cc", "r", "no")});
-  common::Block block = Block({tx, rejected});
-  block.mutable_metadata()->set_metadata(common::TRANSACTIONS_FILTER,
+  common::Block first = Block({tx, rejected});
+  first.mutable_metadata()->set_metadata(common::TRANSACTIONS_FILTER,
                                          std::string{char(kValid), char(kMvccConflict)});
+  TestTx overwrite = txs_.Make({Put("cc", "k", "v2"), Del("cc2", "k")});
+  common::Block second = Block({overwrite});
+  second.mutable_metadata()->set_metadata(common::TRANSACTIONS_FILTER, std::string{char(kValid)});
   {
     auto store = BlockStore::Open(dir_.File("ledger") + "/chain");
     ASSERT_TRUE(store.ok()) << store.status().ToString();
-    ASSERT_TRUE((*store)->Append(block).ok());
+    ASSERT_TRUE((*store)->Append(first).ok());
+    ASSERT_TRUE((*store)->Append(second).ok());
   }
   auto ledger = OpenOrDie(dir_.File("ledger"));
-  EXPECT_EQ(ledger->Height(), 2u);
-  EXPECT_EQ(DumpState(*ledger, {"cc", "cc2"}), (std::vector<std::string>{"cc/k=v@1:0", "cc2/k=w@1:0"}));
-  EXPECT_EQ(DumpHistory(*ledger, "cc2", "k"), (std::vector<std::string>{"1:0 " + tx.tx_id + " =w"}));
+  EXPECT_EQ(ledger->Height(), 3u);
+  EXPECT_EQ(ledger->recovery_notes().size(), 2u);
+  EXPECT_EQ(DumpState(*ledger, {"cc", "cc2"}), (std::vector<std::string>{"cc/k=v2@2:0"}));
+  EXPECT_EQ(DumpHistory(*ledger, "cc2", "k"),
+            (std::vector<std::string>{"1:0 " + tx.tx_id + " =w", "2:0 " + overwrite.tx_id + " deleted"}));
+  EXPECT_TRUE(DumpHistory(*ledger, "cc", "r").empty());
 }
 
 TEST_F(KvLedgerTest, BlockWithoutValidationCodesCannotBeReplayed) {
@@ -318,6 +328,61 @@ TEST_F(KvLedgerTest, SnapshotKeepsTheStateOfItsBlock) {
   }
   EXPECT_EQ(seen, (std::vector<std::string>{"a=1", "b=1"}));
   EXPECT_EQ(DumpState(*ledger, {"cc"}), (std::vector<std::string>{"cc/a=2@2:0", "cc/c=2@2:0"}));
+}
+
+// Readers running beside the committer always see a whole block's effects:
+// the counter's version lies between the heights read around the snapshot,
+// and its history has one entry per block that committed it.
+TEST_F(KvLedgerTest, ReadersSeeWholeBlocksWhileCommitting) {
+  auto ledger = OpenOrDie(dir_.File("ledger"));
+  ASSERT_TRUE(ledger->Commit(Genesis(), {kValid}).ok());
+  constexpr uint64_t kBlocks = 40;
+  std::vector<common::Block> blocks;
+  for (uint64_t n = 1; n <= kBlocks; ++n) {
+    blocks.push_back(Block(
+        {txs_.Make({Put("cc", "counter", std::to_string(n)), Put("cc", "k" + std::to_string(n), "x")})}));
+  }
+  std::atomic<bool> done{false};
+  std::thread committer([&] {
+    for (const common::Block& block : blocks) {
+      Status status = ledger->Commit(block, {kValid});
+      if (!status.ok()) {
+        ADD_FAILURE() << status.ToString();
+        break;
+      }
+    }
+    done = true;
+  });
+  int reads = 0;
+  while (!done || reads == 0) {
+    uint64_t before = ledger->Height();
+    StateSnapshot snapshot = ledger->state().NewSnapshot();
+    uint64_t after = ledger->Height();
+    auto counter = snapshot.Get("cc", "counter");
+    ASSERT_TRUE(counter.ok());
+    uint64_t seen = counter->has_value() ? (*counter)->version.block_num : 0;
+    EXPECT_GE(seen + 1, before);
+    // Height() is published just after the state, so the snapshot may hold
+    // the block Height() does not count yet, never one beyond it.
+    EXPECT_LE(seen, after);
+    if (counter->has_value()) {
+      EXPECT_EQ((*counter)->value, std::to_string(seen));
+      // The block's other write is there too.
+      auto other = snapshot.Get("cc", "k" + std::to_string(seen));
+      ASSERT_TRUE(other.ok());
+      EXPECT_TRUE(other->has_value());
+    }
+    auto history = ledger->GetHistoryForKey("cc", "counter", HistoryOrder::kNewestFirst);
+    ASSERT_TRUE(history.ok()) << history.status().ToString();
+    EXPECT_GE(history->size(), seen);
+    ++reads;
+  }
+  committer.join();
+  auto history = ledger->GetHistoryForKey("cc", "counter", HistoryOrder::kNewestFirst);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), kBlocks);
+  EXPECT_EQ(history->front().value, std::to_string(kBlocks));
+  EXPECT_EQ(history->back().value, "1");
 }
 
 }  // namespace
