@@ -34,6 +34,7 @@
 #include "peer/proposal.pb.h"
 #include "peer/proposal_response.pb.h"
 #include "peer/transaction.pb.h"
+#include "tests/support/endorser_transaction.h"
 
 namespace loom::testing {
 
@@ -196,80 +197,6 @@ class OrdererNetwork {
   common::Block genesis_;
   std::string genesis_file_;
 };
-
-struct SignedTransaction {
-  std::string envelope;  // marshalled common.Envelope
-  std::string tx_id;
-};
-
-// A complete ENDORSER_TRANSACTION as a Fabric client assembles it: a
-// proposal invoking `chaincode` that wrote key = value, endorsed by
-// `endorser`, signed by `client`. Passes protocol::CheckTransaction, so
-// blocks of them pass protocol::VerifyChain. `padding` bytes of filler go
-// into the written value (to make envelopes of a chosen size).
-inline Result<SignedTransaction> MakeEndorserTransaction(const protocol::Signer& client,
-                                                         const protocol::Signer& endorser,
-                                                         const std::string& channel, const std::string& key,
-                                                         size_t padding = 0,
-                                                         const std::string& chaincode = "assets") {
-  std::string nonce = protocol::NewNonce();
-  std::string tx_id = protocol::ComputeTxId(nonce, client.serialized_identity());
-  protos::ChaincodeHeaderExtension extension;
-  extension.mutable_chaincode_id()->set_name(chaincode);
-  std::string channel_header =
-      protocol::MakeChannelHeader(common::ENDORSER_TRANSACTION, channel, tx_id,
-                                  std::chrono::system_clock::now(), extension.SerializeAsString())
-          .SerializeAsString();
-  std::string signature_header =
-      protocol::MakeSignatureHeader(client.serialized_identity(), nonce).SerializeAsString();
-
-  protos::ChaincodeInvocationSpec invocation;
-  invocation.mutable_chaincode_spec()->set_type(protos::ChaincodeSpec::GOLANG);
-  invocation.mutable_chaincode_spec()->mutable_chaincode_id()->set_name(chaincode);
-  invocation.mutable_chaincode_spec()->mutable_input()->add_args("Put");
-  invocation.mutable_chaincode_spec()->mutable_input()->add_args(key);
-  protos::ChaincodeProposalPayload proposal_payload;
-  proposal_payload.set_input(invocation.SerializeAsString());
-
-  kvrwset::KVRWSet writes;
-  kvrwset::KVWrite* write = writes.add_writes();
-  write->set_key(key);
-  write->set_value("value of " + key + std::string(padding, '.'));
-  rwset::TxReadWriteSet results;
-  rwset::NsReadWriteSet* namespace_writes = results.add_ns_rwset();
-  namespace_writes->set_namespace_(chaincode);
-  namespace_writes->set_rwset(writes.SerializeAsString());
-  protos::ChaincodeAction action;
-  action.set_results(results.SerializeAsString());
-  action.mutable_response()->set_status(200);
-  action.mutable_chaincode_id()->set_name(chaincode);
-  action.mutable_chaincode_id()->set_version("1.0");
-  protos::ProposalResponsePayload response_payload;
-  response_payload.set_proposal_hash(
-      protocol::ComputeProposalHash(channel_header, signature_header, proposal_payload));
-  response_payload.set_extension(action.SerializeAsString());
-  std::string response_bytes = response_payload.SerializeAsString();
-
-  protos::ChaincodeActionPayload action_payload;
-  action_payload.set_chaincode_proposal_payload(proposal_payload.SerializeAsString());
-  action_payload.mutable_action()->set_proposal_response_payload(response_bytes);
-  protos::Endorsement* endorsement = action_payload.mutable_action()->add_endorsements();
-  endorsement->set_endorser(endorser.serialized_identity());
-  LOOM_ASSIGN_OR_RETURN(std::string endorsement_signature,
-                        endorser.Sign(response_bytes + endorser.serialized_identity()));
-  endorsement->set_signature(endorsement_signature);
-  protos::Transaction transaction;
-  protos::TransactionAction* transaction_action = transaction.add_actions();
-  transaction_action->set_header(signature_header);
-  transaction_action->set_payload(action_payload.SerializeAsString());
-
-  common::Payload payload;
-  payload.mutable_header()->set_channel_header(channel_header);
-  payload.mutable_header()->set_signature_header(signature_header);
-  payload.set_data(transaction.SerializeAsString());
-  LOOM_ASSIGN_OR_RETURN(common::Envelope envelope, protocol::SignPayload(payload, client));
-  return SignedTransaction{envelope.SerializeAsString(), tx_id};
-}
 
 // The same ECDSA signature with S replaced by n - S: valid mathematically,
 // refused by Fabric's (and Loom's) low-S rule. Empty when not DER.

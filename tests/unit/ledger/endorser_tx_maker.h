@@ -1,6 +1,6 @@
 // Real ENDORSER_TRANSACTION envelopes with chosen write sets (several keys,
 // namespaces and deletes), for the peer ledger tests — a local extension of
-// tests/support/orderer_network.h's MakeEndorserTransaction. Signed by a
+// tests/support/endorser_transaction.h. Signed by a
 // throwaway client and endorser key: the ledger never checks signatures, but
 // the envelopes are the ones a validator would see.
 #pragma once

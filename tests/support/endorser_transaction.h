@@ -1,0 +1,128 @@
+// Complete ENDORSER_TRANSACTION envelopes as a Fabric client assembles them,
+// for tests of the orderer and the peer ledger: a proposal invoking a
+// chaincode, one endorsement, and a write set of chosen keys. Header-only;
+// needs core/protocol and Fabric's protos.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "common/common.pb.h"
+#include "core/protocol/envelope.h"
+#include "core/protocol/proposal_hash.h"
+#include "core/protocol/signer.h"
+#include "core/protocol/txid.h"
+#include "core/util/status.h"
+#include "ledger/rwset/kvrwset/kv_rwset.pb.h"
+#include "ledger/rwset/rwset.pb.h"
+#include "peer/proposal.pb.h"
+#include "peer/proposal_response.pb.h"
+#include "peer/transaction.pb.h"
+
+namespace loom::testing {
+
+struct SignedTransaction {
+  std::string envelope;  // marshalled common.Envelope
+  std::string tx_id;
+};
+
+// One write of a transaction's write set.
+struct TxWrite {
+  std::string ns;  // the chaincode namespace
+  std::string key;
+  std::string value;
+  bool is_delete = false;
+};
+
+// An ENDORSER_TRANSACTION on `channel` invoking `chaincode` whose one action
+// carries `writes` (grouped per namespace in first-appearance order),
+// endorsed by `endorser` and signed by `client`. Passes
+// protocol::CheckTransaction, so blocks of them pass protocol::VerifyChain.
+inline Result<SignedTransaction> MakeEndorserTransactionWithWrites(const protocol::Signer& client,
+                                                                   const protocol::Signer& endorser,
+                                                                   const std::string& channel,
+                                                                   const std::string& chaincode,
+                                                                   const std::vector<TxWrite>& writes) {
+  std::string nonce = protocol::NewNonce();
+  std::string tx_id = protocol::ComputeTxId(nonce, client.serialized_identity());
+  protos::ChaincodeHeaderExtension extension;
+  extension.mutable_chaincode_id()->set_name(chaincode);
+  std::string channel_header =
+      protocol::MakeChannelHeader(common::ENDORSER_TRANSACTION, channel, tx_id,
+                                  std::chrono::system_clock::now(), extension.SerializeAsString())
+          .SerializeAsString();
+  std::string signature_header =
+      protocol::MakeSignatureHeader(client.serialized_identity(), nonce).SerializeAsString();
+
+  protos::ChaincodeInvocationSpec invocation;
+  invocation.mutable_chaincode_spec()->set_type(protos::ChaincodeSpec::GOLANG);
+  invocation.mutable_chaincode_spec()->mutable_chaincode_id()->set_name(chaincode);
+  invocation.mutable_chaincode_spec()->mutable_input()->add_args("Put");
+  for (const TxWrite& write : writes)
+    invocation.mutable_chaincode_spec()->mutable_input()->add_args(write.key);
+  protos::ChaincodeProposalPayload proposal_payload;
+  proposal_payload.set_input(invocation.SerializeAsString());
+
+  std::vector<std::pair<std::string, kvrwset::KVRWSet>> per_namespace;
+  for (const TxWrite& write : writes) {
+    auto it = per_namespace.begin();
+    while (it != per_namespace.end() && it->first != write.ns) ++it;
+    if (it == per_namespace.end()) it = per_namespace.insert(it, {write.ns, kvrwset::KVRWSet()});
+    kvrwset::KVWrite* kv_write = it->second.add_writes();
+    kv_write->set_key(write.key);
+    kv_write->set_is_delete(write.is_delete);
+    if (!write.is_delete) kv_write->set_value(write.value);
+  }
+  rwset::TxReadWriteSet results;
+  results.set_data_model(rwset::TxReadWriteSet::KV);
+  for (const auto& [ns, kv_rwset] : per_namespace) {
+    rwset::NsReadWriteSet* ns_rwset = results.add_ns_rwset();
+    ns_rwset->set_namespace_(ns);
+    ns_rwset->set_rwset(kv_rwset.SerializeAsString());
+  }
+  protos::ChaincodeAction action;
+  action.set_results(results.SerializeAsString());
+  action.mutable_response()->set_status(200);
+  action.mutable_chaincode_id()->set_name(chaincode);
+  action.mutable_chaincode_id()->set_version("1.0");
+  protos::ProposalResponsePayload response_payload;
+  response_payload.set_proposal_hash(
+      protocol::ComputeProposalHash(channel_header, signature_header, proposal_payload));
+  response_payload.set_extension(action.SerializeAsString());
+  std::string response_bytes = response_payload.SerializeAsString();
+
+  protos::ChaincodeActionPayload action_payload;
+  action_payload.set_chaincode_proposal_payload(proposal_payload.SerializeAsString());
+  action_payload.mutable_action()->set_proposal_response_payload(response_bytes);
+  protos::Endorsement* endorsement = action_payload.mutable_action()->add_endorsements();
+  endorsement->set_endorser(endorser.serialized_identity());
+  LOOM_ASSIGN_OR_RETURN(std::string endorsement_signature,
+                        endorser.Sign(response_bytes + endorser.serialized_identity()));
+  endorsement->set_signature(endorsement_signature);
+  protos::Transaction transaction;
+  protos::TransactionAction* transaction_action = transaction.add_actions();
+  transaction_action->set_header(signature_header);
+  transaction_action->set_payload(action_payload.SerializeAsString());
+
+  common::Payload payload;
+  payload.mutable_header()->set_channel_header(channel_header);
+  payload.mutable_header()->set_signature_header(signature_header);
+  payload.set_data(transaction.SerializeAsString());
+  LOOM_ASSIGN_OR_RETURN(common::Envelope envelope, protocol::SignPayload(payload, client));
+  return SignedTransaction{envelope.SerializeAsString(), tx_id};
+}
+
+// A transaction that wrote `key` = "value of <key>" plus `padding` filler
+// bytes (to make envelopes of a chosen size) in `chaincode`'s namespace.
+inline Result<SignedTransaction> MakeEndorserTransaction(const protocol::Signer& client,
+                                                         const protocol::Signer& endorser,
+                                                         const std::string& channel, const std::string& key,
+                                                         size_t padding = 0,
+                                                         const std::string& chaincode = "assets") {
+  return MakeEndorserTransactionWithWrites(
+      client, endorser, channel, chaincode,
+      {TxWrite{chaincode, key, "value of " + key + std::string(padding, '.')}});
+}
+
+}  // namespace loom::testing
