@@ -29,7 +29,8 @@
 // Flags: --envelopes=N (20000) --streams=S (4; Raft 2 per node)
 // --envelope_bytes=B (3072) --max_message_count=M (500) --batch_timeout=T
 // (250ms) --preferred_max_bytes=P (2MB) --raft=N (0 = solo) --target=all|leader
-// --failover --runs=R (3) --rate=E envelopes/s of the failover load (1500);
+// --failover --runs=R (3) --rate=E envelopes/s of the failover load (1500)
+// --show_logs (print the orderers' logs at the end, as on a failure);
 // --benchmark_* flags (from scripts/bench.sh) are ignored.
 #include <algorithm>
 #include <atomic>
@@ -38,6 +39,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,7 +47,6 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "core/crypto/ecdsa.h"
@@ -78,6 +79,7 @@ struct Options {
   bool failover = false;
   int runs = 3;
   double rate = 1500;  // failover load, envelopes/s over all streams
+  bool show_logs = false;
 };
 
 bool ParseFlag(const char* arg, const char* name, std::string* value) {
@@ -111,6 +113,8 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
         return std::nullopt;
       }
       options.to_leader = value == "leader";
+    } else if (std::strcmp(argv[i], "--show_logs") == 0) {
+      options.show_logs = true;
     } else if (std::strcmp(argv[i], "--failover") == 0) {
       options.failover = true;
     } else if (ParseFlag(argv[i], "--runs", &value)) {
@@ -288,6 +292,14 @@ size_t FindLeader(const std::vector<Node>& nodes, SteadyClock::time_point deadli
   return nodes.size();
 }
 
+// The value after "`series` " in a Prometheus text page, or "?".
+std::string MetricValue(const std::string& page, const std::string& series) {
+  size_t at = page.find(series + " ");
+  if (at == std::string::npos) return "?";
+  size_t begin = at + series.size() + 1;
+  return page.substr(begin, page.find('\n', begin) - begin);
+}
+
 // ---- The run ----
 
 struct Sample {
@@ -388,7 +400,7 @@ class Run {
     } else {
       failures = Throughput(verify_1, verify_2, verify_openssl);
     }
-    if (failures != 0) {
+    if (failures != 0 || options_.show_logs) {
       for (Node& node : nodes_) {
         if (node.process != nullptr)
           std::fprintf(stderr, "%s log:\n%s\n", node.name.c_str(), node.process->Log().c_str());
@@ -498,7 +510,19 @@ class Run {
     }
     double seconds = Measure(targets, ConnectInsecure(nodes_[0].process->address()),
                              DeliverSeek(orderer::SeekPoint::Oldest()));
-    return Report(where, seconds, verify_1, verify_2, verify_openssl);
+    int failures = Report(where, seconds, verify_1, verify_2, verify_openssl);
+    if (options_.raft_nodes > 0) {
+      // Elections during the run (each node counts the leader changes it saw).
+      std::printf("  leader changes seen (incl. the first election):");
+      for (const Node& node : nodes_) {
+        std::printf(" %s %s", node.name.c_str(),
+                    MetricValue(HttpGet(node.process->OperationsAddress(), "/metrics"),
+                                "consensus_etcdraft_leader_changes{channel=\"mychannel\"}")
+                        .c_str());
+      }
+      std::printf("\n");
+    }
+    return failures;
   }
 
   // Broadcast on one stream per target + one Deliver stream; the seconds
@@ -508,9 +532,7 @@ class Run {
     auto deadline = SecondsFromNow(std::max<int>(60, static_cast<int>(envelopes_.size() / 100)));
     std::mutex mutex;
     std::condition_variable changed;
-    size_t delivered = 0;     // distinct bench envelopes seen in blocks
-    size_t acknowledged = 0;  // SUCCESS responses
-    SteadyClock::time_point last_delivered;
+    size_t delivered = 0;  // distinct bench envelopes seen in blocks
 
     RawStream deliver(deliver_channel, "/orderer.AtomicBroadcast/Deliver", deadline);
     deliver.Write(seek);
@@ -520,7 +542,7 @@ class Run {
         std::string_view block = BytesField(*message, 2);  // DeliverResponse.block
         if (block.empty()) break;                          // a status: the request ended
         SteadyClock::time_point now = SteadyClock::now();
-        size_t seen = 0;
+        std::lock_guard<std::mutex> lock(mutex);
         ForEachBytesField(BytesField(block, 2), [&](int field, std::string_view envelope) {  // Block.data
           if (field != 1) return;                                                            // BlockData.data
           auto found = index_of_.find(std::string(TxIdOf(envelope)));
@@ -528,12 +550,9 @@ class Run {
           Sample& sample = samples_[found->second];
           if (sample.deliveries++ == 0) {
             sample.delivered = now;
-            ++seen;
+            ++delivered;
           }
         });
-        std::lock_guard<std::mutex> lock(mutex);
-        delivered += seen;
-        if (seen > 0) last_delivered = now;
         changed.notify_all();
       }
     });
@@ -552,22 +571,18 @@ class Run {
           }
           stream.WritesDone();
         });
-        size_t successes = 0;
         for (size_t i = s; i < envelopes_.size(); i += streams) {
           std::optional<std::string> message = stream.Read();
           if (!message) break;
           ::orderer::BroadcastResponse response;
           response.ParseFromString(*message);
-          samples_[i].status = response.status();
-          if (response.status() == common::SUCCESS) ++successes;
+          std::lock_guard<std::mutex> lock(mutex);
+          NoteResponse(i, response);
         }
         while (stream.Read()) {
         }
         writer.join();
         stream.Finish();
-        std::lock_guard<std::mutex> lock(mutex);
-        acknowledged += successes;
-        changed.notify_all();
       });
     }
     for (std::thread& thread : threads) thread.join();
@@ -575,14 +590,41 @@ class Run {
     {
       std::unique_lock<std::mutex> lock(mutex);
       changed.wait_until(lock, SteadyClock::now() + std::chrono::seconds(30),
-                         [&] { return delivered >= acknowledged; });
+                         [&] { return AllAcknowledgedDelivered(0, samples_.size()); });
     }
     deliver.Cancel();
     deliverer.join();
     deliver.Finish();
-    std::lock_guard<std::mutex> lock(mutex);
-    if (delivered == 0) return 0;
-    return std::chrono::duration<double>(last_delivered - start).count();
+    std::optional<SteadyClock::time_point> last_delivered;
+    for (const Sample& sample : samples_) {
+      if (sample.status == common::SUCCESS && sample.deliveries > 0 &&
+          (!last_delivered || sample.delivered > *last_delivered))
+        last_delivered = sample.delivered;
+    }
+    if (!last_delivered) return 0;
+    return std::chrono::duration<double>(*last_delivered - start).count();
+  }
+
+  // Records a Broadcast response (under the run's mutex) and counts why
+  // envelopes were refused.
+  void NoteResponse(size_t i, const ::orderer::BroadcastResponse& response) {
+    samples_[i].status = response.status();
+    if (response.status() == common::SUCCESS) return;
+    std::string why = common::Status_Name(response.status()) + ": " + response.info().substr(0, 120);
+    if (refusals_.size() < 8 || refusals_.count(why) > 0) ++refusals_[why];
+  }
+
+  // True when every SUCCESS envelope in [begin, end) was delivered (under
+  // the run's mutex).
+  bool AllAcknowledgedDelivered(size_t begin, size_t end) const {
+    for (size_t i = begin; i < end; ++i) {
+      if (samples_[i].status == common::SUCCESS && samples_[i].deliveries == 0) return false;
+    }
+    return true;
+  }
+
+  void PrintRefusals() const {
+    for (const auto& [why, count] : refusals_) std::printf("    refused %zu x %s\n", count, why.c_str());
   }
 
   // Acknowledged envelopes in [begin, end) never delivered / delivered
@@ -646,6 +688,7 @@ class Run {
     std::printf(
         "  acknowledged %zu, rejected %zu, lost %zu, delivered twice %zu, unacknowledged but delivered %zu\n",
         audit.acknowledged, audit.rejected, audit.lost, audit.duplicated, audit.unacknowledged_delivered);
+    PrintRefusals();
     if (audit.acknowledged == 0) {
       std::fprintf(stderr, "orderer_throughput_bench: no envelope was acknowledged\n");
       return 1;
@@ -711,7 +754,6 @@ class Run {
     std::vector<std::unique_ptr<RawStream>> delivers;
     std::vector<std::thread> deliverers;
     size_t audit_node = (leader + 1) % nodes_.size();
-    std::atomic<size_t> audit_delivered{0};
     for (size_t n = 0; n < nodes_.size(); ++n) {
       delivers.push_back(std::make_unique<RawStream>(ConnectInsecure(nodes_[n].process->address()),
                                                      "/orderer.AtomicBroadcast/Deliver", deadline));
@@ -722,6 +764,7 @@ class Run {
           std::string_view block = BytesField(*message, 2);
           if (block.empty()) break;
           BlockArrival arrival{SteadyClock::now(), 0, 0};
+          std::lock_guard lock(mutex);
           std::string_view header = BytesField(block, 1);  // Block.header; number is field 1 (varint)
           if (!header.empty() && static_cast<uint8_t>(header[0]) == 0x08) {
             std::string_view rest = header.substr(1);
@@ -732,11 +775,8 @@ class Run {
             auto found = index_of_.find(std::string(TxIdOf(envelope)));
             if (found == index_of_.end() || found->second < begin || found->second >= end) return;
             arrival.newest_sent_ns = std::max(arrival.newest_sent_ns, sent_ns_[found->second].load());
-            if (n == audit_node) {
-              if (samples_[found->second].deliveries++ == 0) ++audit_delivered;
-            }
+            if (n == audit_node) samples_[found->second].deliveries++;
           });
-          std::lock_guard lock(mutex);
           if (started[n]++ > 0) arrivals[n].push_back(arrival);  // the first is the newest before the run
           changed.notify_all();
         }
@@ -756,7 +796,6 @@ class Run {
 
     // Paced load: stream s sends its share at rate/S envelopes/s.
     size_t streams = static_cast<size_t>(options_.streams);
-    std::atomic<size_t> acknowledged{0};
     SteadyClock::time_point start = SteadyClock::now();
     auto period = std::chrono::duration<double>(static_cast<double>(streams) / options_.rate);
     std::vector<std::thread> load;
@@ -781,8 +820,8 @@ class Run {
           if (!message) break;
           ::orderer::BroadcastResponse response;
           response.ParseFromString(*message);
-          samples_[i].status = response.status();
-          if (response.status() == common::SUCCESS) ++acknowledged;
+          std::lock_guard lock(mutex);
+          NoteResponse(i, response);
         }
         while (stream.Read()) {
         }
@@ -800,7 +839,7 @@ class Run {
     {
       std::unique_lock lock(mutex);
       changed.wait_until(lock, SteadyClock::now() + std::chrono::seconds(30),
-                         [&] { return audit_delivered.load() >= acknowledged.load(); });
+                         [&] { return AllAcknowledgedDelivered(begin, end); });
     }
     for (auto& deliver : delivers) deliver->Cancel();
     for (auto& thread : deliverers) thread.join();
@@ -830,6 +869,8 @@ class Run {
         "twice %zu (audited on %s)\n",
         run, nodes_[leader].name.c_str(), *to_block_ms, *to_new_block_ms, audit.acknowledged, audit.rejected,
         audit.lost, audit.duplicated, nodes_[audit_node].name.c_str());
+    PrintRefusals();
+    refusals_.clear();
     std::fflush(stdout);
     int failures = static_cast<int>(audit.lost + audit.duplicated);
     if (!next_new_block) failures += Fail("run " + std::to_string(run) + ": no block after the kill");
@@ -850,6 +891,7 @@ class Run {
   size_t next_warmup_ = 0;
   std::unordered_map<std::string, size_t> index_of_;
   std::vector<Sample> samples_;
+  std::map<std::string, size_t> refusals_;  // "STATUS: info" -> count
   std::vector<std::atomic<int64_t>>
       sent_ns_;  // failover: send time of each envelope, read by Deliver threads
   size_t mean_envelope_bytes_ = 0;
