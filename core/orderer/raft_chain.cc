@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/orderer/raft_applier.h"
+#include "core/orderer/worker_pool.h"
 #include "core/protocol/envelope.h"
 #include "core/raft/cluster_transport.h"
 #include "core/raft/event_loop.h"
@@ -353,21 +354,64 @@ void RaftChain::OnForwarded(std::string payload, std::function<void(Status)> rep
     reply(Status::InvalidArgument("forwarded entry: not an envelope of channel " + options_.channel_id));
     return;
   }
-  if (options_.context->check_forwarded) {
-    Status checked = options_.context->check_forwarded(entry->envelope);
-    if (!checked.ok()) {
-      reply(checked);
-      return;
+  auto forwarded = std::make_shared<ForwardedEnvelope>();
+  forwarded->payload = std::move(payload);
+  forwarded->reply = std::move(reply);
+  forwarded_.push_back(forwarded);
+  const auto& check = options_.context->check_forwarded;
+  WorkerPool* workers = options_.context->check_workers;
+  if (!check) {
+    forwarded->verdict = Status::Ok();
+  } else if (workers == nullptr) {
+    forwarded->verdict = check(entry->envelope);
+  } else {
+    {
+      std::lock_guard lock(checks_mutex_);
+      ++checks_in_flight_;
+    }
+    // The check runs on a worker; the verdict comes back to the loop, where
+    // envelopes are proposed in arrival order.
+    bool posted = workers->Post([this, forwarded, envelope = std::move(entry->envelope)]() mutable {
+      Status verdict = options_.context->check_forwarded(envelope);
+      bool back = options_.context->loop->Post([this, forwarded, verdict = std::move(verdict)] {
+        forwarded->verdict = verdict;
+        ProposeCheckedForwards();
+        CheckFinished();
+      });
+      if (!back) CheckFinished();  // the loop stopped: Stop answers what is left
+    });
+    if (!posted) {
+      forwarded->verdict = Status::Unavailable("channel " + options_.channel_id + " is shutting down");
+      CheckFinished();
     }
   }
-  if (raft_state(&raft_->raft) != RAFT_LEADER) {
-    // Nothing was proposed: the follower may send it to the next leader.
-    reply(Status::FailedPrecondition("not the Raft leader of channel " + options_.channel_id));
-    return;
-  }
+  ProposeCheckedForwards();
+}
+
+void RaftChain::ProposeCheckedForwards() {
   std::vector<Proposal> proposals;
-  proposals.push_back(Proposal{std::move(payload), std::move(reply), SteadyClock::now()});
-  ApplyAsLeader(std::move(proposals));
+  bool leader = !raft_->closed && raft_state(&raft_->raft) == RAFT_LEADER;
+  while (!forwarded_.empty() && forwarded_.front()->verdict.has_value()) {
+    std::shared_ptr<ForwardedEnvelope> forwarded = std::move(forwarded_.front());
+    forwarded_.pop_front();
+    if (!forwarded->verdict->ok()) {
+      forwarded->reply(*forwarded->verdict);
+    } else if (raft_->closed) {
+      forwarded->reply(Status::Unavailable("channel " + options_.channel_id + " is shutting down"));
+    } else if (!leader) {
+      // Nothing was proposed: the follower may send it to the next leader.
+      forwarded->reply(Status::FailedPrecondition("not the Raft leader of channel " + options_.channel_id));
+    } else {
+      proposals.push_back(
+          Proposal{std::move(forwarded->payload), std::move(forwarded->reply), SteadyClock::now()});
+    }
+  }
+  if (!proposals.empty()) ApplyAsLeader(std::move(proposals));
+}
+
+void RaftChain::CheckFinished() {
+  std::lock_guard lock(checks_mutex_);
+  if (--checks_in_flight_ == 0) checks_done_.notify_all();
 }
 
 void RaftChain::Poll() {
@@ -582,6 +626,22 @@ void RaftChain::Stop() {
                   CloseRaft();
                 });
   if (posted) closed.wait();
+  {
+    // Checks still on the workers come back to the loop (answered there as
+    // shutting down) or, when the loop is gone, finish without it.
+    std::unique_lock lock(checks_mutex_);
+    checks_done_.wait(lock, [this] { return checks_in_flight_ == 0; });
+  }
+  auto answer_unchecked = [this] {
+    for (auto& forwarded : forwarded_) {
+      forwarded->reply(Status::Unavailable("channel " + options_.channel_id + " is shutting down"));
+    }
+    forwarded_.clear();
+  };
+  if (!(options_.context != nullptr && options_.context->loop != nullptr &&
+        options_.context->loop->RunSync(answer_unchecked))) {
+    answer_unchecked();  // no loop thread left to race with
+  }
   {
     std::lock_guard lock(chain_mutex_);
     chain_stopping_ = true;

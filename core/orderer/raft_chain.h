@@ -8,7 +8,10 @@
 //              survives the death of this node or of the leader.
 //   follower   forwards the envelope to the leader over the cluster port
 //              and answers with the leader's verdict. The leader re-checks
-//              forwarded envelopes (the cluster port is not authenticated).
+//              forwarded envelopes (the cluster port is not authenticated) —
+//              on RaftContext::check_workers when set, off the loop thread —
+//              and proposes them in the order they arrived, those checked
+//              meanwhile in one raft_apply.
 //   no leader  waits up to Options::no_leader_wait for an election, then
 //              fails with Unavailable.
 // Every node's RaftChainFsm hands committed entries to this chain's thread,
@@ -58,6 +61,7 @@ class ClusterTransport;
 namespace loom::orderer {
 
 class RaftApplier;
+class WorkerPool;
 
 // What every Raft channel of one node shares. Must outlive the channels.
 struct RaftContext {
@@ -66,7 +70,11 @@ struct RaftContext {
   // This node's cluster address as the channels' consenter lists name it.
   std::string self_address;
   // Rules 1-6 of Broadcast for an envelope a follower forwarded.
+  // Thread-safe when check_workers is set.
   std::function<Status(std::string_view envelope)> check_forwarded;
+  // Optional: runs check_forwarded off the loop thread (the loop keeps
+  // Raft's heartbeats and appends going meanwhile). Must outlive the channels.
+  WorkerPool* check_workers = nullptr;
   // One line for the node's log.
   std::function<void(const std::string& line)> log;
 };
@@ -123,6 +131,8 @@ class RaftChain : public Consenter, private RaftChainSink {
   void Dispatch(std::vector<Proposal> proposals);
   void ApplyAsLeader(std::vector<Proposal> proposals);
   void OnForwarded(std::string payload, std::function<void(Status)> reply);
+  void ProposeCheckedForwards();
+  void CheckFinished();
   void Poll();
   void MaybeProposeTimeToCut();
   void RetryWaiting();
@@ -158,6 +168,17 @@ class RaftChain : public Consenter, private RaftChainSink {
 
   // Loop thread state.
   std::deque<Proposal> waiting_for_leader_;
+  // Forwarded envelopes in arrival order; `verdict` is set once checked.
+  struct ForwardedEnvelope {
+    std::string payload;
+    std::function<void(Status)> reply;
+    std::optional<Status> verdict;
+  };
+  std::deque<std::shared_ptr<ForwardedEnvelope>> forwarded_;
+  // Checks on check_workers not yet back on the loop; Stop waits for 0.
+  std::mutex checks_mutex_;
+  std::condition_variable checks_done_;
+  size_t checks_in_flight_ = 0;
   uint64_t batch_block_ = 0;  // the block whose pending batch the timer measures
   std::optional<std::chrono::steady_clock::time_point> batch_seen_at_;
   std::optional<uint64_t> time_to_cut_proposed_;

@@ -68,6 +68,8 @@ Status ForwardRefusal(const BroadcastReply& reply) {
 struct RaftHost {
   std::unique_ptr<raft::EventLoop> loop;
   std::unique_ptr<raft::ClusterTransport> transport;
+  // Leaders check forwarded envelopes here, not on the loop thread.
+  std::unique_ptr<WorkerPool> check_workers;
   RaftContext context;
 
   static Result<std::unique_ptr<RaftHost>> Start(const HostPort& cluster_address,
@@ -88,6 +90,8 @@ struct RaftHost {
     host->context.loop = host->loop.get();
     host->context.transport = host->transport.get();
     host->context.self_address = cluster_address.ToString();
+    host->check_workers = std::make_unique<WorkerPool>();
+    host->context.check_workers = host->check_workers.get();
     host->context.log = std::move(log);
     return host;
   }

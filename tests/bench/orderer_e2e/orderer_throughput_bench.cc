@@ -30,7 +30,8 @@
 // --envelope_bytes=B (3072) --max_message_count=M (500) --batch_timeout=T
 // (250ms) --preferred_max_bytes=P (2MB) --raft=N (0 = solo) --target=all|leader
 // --failover --runs=R (3) --rate=E envelopes/s of the failover load (1500)
-// --show_logs (print the orderers' logs at the end, as on a failure);
+// --show_logs (print the orderers' logs at the end, as on a failure)
+// --orderer_bin=PATH (another loom-orderer build, for before/after runs);
 // --benchmark_* flags (from scripts/bench.sh) are ignored.
 #include <algorithm>
 #include <atomic>
@@ -80,6 +81,7 @@ struct Options {
   int runs = 3;
   double rate = 1500;  // failover load, envelopes/s over all streams
   bool show_logs = false;
+  std::string orderer_bin = LOOM_ORDERER_BIN;
 };
 
 bool ParseFlag(const char* arg, const char* name, std::string* value) {
@@ -113,6 +115,8 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
         return std::nullopt;
       }
       options.to_leader = value == "leader";
+    } else if (ParseFlag(argv[i], "--orderer_bin", &value)) {
+      options.orderer_bin = value;
     } else if (std::strcmp(argv[i], "--show_logs") == 0) {
       options.show_logs = true;
     } else if (std::strcmp(argv[i], "--failover") == 0) {
@@ -265,8 +269,8 @@ struct Node {
 };
 
 // Starts `node` (joining the genesis block; harmless on a restart).
-Status StartNode(Node& node, const std::string& genesis_file) {
-  auto process = OrdererProcess::Start(LOOM_ORDERER_BIN, node.config_file, {genesis_file}, node.log_file,
+Status StartNode(Node& node, const std::string& binary, const std::string& genesis_file) {
+  auto process = OrdererProcess::Start(binary, node.config_file, {genesis_file}, node.log_file,
                                        SteadyClock::now() + std::chrono::seconds(30));
   if (!process.ok()) return process.status().WithContext(node.name);
   node.process = std::move(*process);
@@ -383,7 +387,7 @@ class Run {
       }
     }
     for (Node& node : nodes_) {
-      Status started = StartNode(node, (*network)->genesis_file());
+      Status started = StartNode(node, options_.orderer_bin, (*network)->genesis_file());
       if (!started.ok()) return Fail("loom-orderer: " + started.ToString());
     }
     if (options_.raft_nodes > 0) {
@@ -876,7 +880,7 @@ class Run {
     if (!next_new_block) failures += Fail("run " + std::to_string(run) + ": no block after the kill");
 
     // The killed node comes back and catches up before the next run.
-    Status restarted = StartNode(nodes_[leader], network_->genesis_file());
+    Status restarted = StartNode(nodes_[leader], options_.orderer_bin, network_->genesis_file());
     if (!restarted.ok()) return failures + Fail("restart: " + restarted.ToString());
     if (!WarmUp(leader)) return failures + Fail("the restarted " + nodes_[leader].name + " does not order");
     return failures;
