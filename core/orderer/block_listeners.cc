@@ -1,6 +1,6 @@
 #include "core/orderer/block_listeners.h"
 
-#include "core/protocol/envelope.h"
+#include "core/orderer/envelope_tx_id.h"
 
 namespace loom::orderer {
 
@@ -52,8 +52,8 @@ void ReportWrittenBlocks(ChainEvents* events, const std::string& channel_id,
     written.reason = i < reasons.size() ? reasons[i] : CutReason::kCount;
     for (const std::string& envelope : blocks[i].data().data()) {
       written.data_bytes += envelope.size();
-      auto parsed = protocol::ParseEnvelopeBytes(envelope);
-      written.tx_ids.push_back(parsed.ok() ? parsed->channel_header.tx_id() : "");
+      std::optional<std::string_view> tx_id = EnvelopeTxId(envelope);
+      written.tx_ids.emplace_back(tx_id ? *tx_id : std::string_view());
     }
     if (batch_started) {
       written.fill_duration = std::chrono::duration_cast<std::chrono::nanoseconds>(now - *batch_started);

@@ -6,6 +6,7 @@
 #include <future>
 #include <utility>
 
+#include "core/orderer/envelope_tx_id.h"
 #include "core/orderer/raft_applier.h"
 #include "core/orderer/worker_pool.h"
 #include "core/protocol/envelope.h"
@@ -483,17 +484,16 @@ void RaftChain::MaybeProposeTimeToCut() {
 }
 
 void RaftChain::OnCommitted(LogEntry entry, uint64_t term) {
+  // Loop thread, once per entry: the id is read off the wire, not parsed.
+  std::string tx_id;
+  if (entry.kind == LogEntry::kEnvelope) {
+    if (std::optional<std::string_view> id = EnvelopeTxId(entry.envelope)) tx_id = *id;
+  }
+  if (!tx_id.empty() && options_.on_committed_tx) options_.on_committed_tx(tx_id);
   if (options_.events != nullptr) {
-    LoggedEntry logged{entry.index, entry.kind, "", term, "raft"};
-    if (entry.kind == LogEntry::kEnvelope) {
-      auto parsed = protocol::ParseEnvelopeBytes(entry.envelope);
-      if (parsed.ok()) logged.tx_id = parsed->channel_header.tx_id();
-    }
-    if (!logged.tx_id.empty() && options_.on_committed_tx) options_.on_committed_tx(logged.tx_id);
-    options_.events->OnEntriesLogged(options_.channel_id, {logged}, std::chrono::nanoseconds(0));
-  } else if (entry.kind == LogEntry::kEnvelope && options_.on_committed_tx) {
-    auto parsed = protocol::ParseEnvelopeBytes(entry.envelope);
-    if (parsed.ok()) options_.on_committed_tx(parsed->channel_header.tx_id());
+    options_.events->OnEntriesLogged(options_.channel_id,
+                                     {LoggedEntry{entry.index, entry.kind, std::move(tx_id), term, "raft"}},
+                                     std::chrono::nanoseconds(0));
   }
   {
     std::lock_guard lock(chain_mutex_);

@@ -33,6 +33,9 @@
 // --show_logs (print the orderers' logs at the end, as on a failure)
 // --orderer_bin=PATH (another loom-orderer build, for before/after runs);
 // --benchmark_* flags (from scripts/bench.sh) are ignored.
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -256,6 +259,38 @@ std::string_view BytesField(std::string_view message, int number) {
 // Envelope.payload → Payload.header → Header.channel_header → ChannelHeader.tx_id
 std::string_view TxIdOf(std::string_view envelope) {
   return BytesField(BytesField(BytesField(BytesField(envelope, 1), 1), 1), 5);
+}
+
+// CPU seconds (user + system) process `pid` used so far; 0 when unknown.
+double ProcessCpuSeconds(pid_t pid) {
+  std::string stat;
+  if (FILE* file = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r")) {
+    char buffer[1024];
+    size_t n = std::fread(buffer, 1, sizeof(buffer), file);
+    std::fclose(file);
+    stat.assign(buffer, n);
+  }
+  // Fields after the ")" closing the command name: state is field 3,
+  // utime and stime fields 14 and 15.
+  size_t at = stat.rfind(')');
+  if (at == std::string::npos) return 0;
+  std::vector<std::string> fields;
+  for (size_t i = at + 2; i < stat.size();) {
+    size_t end = stat.find(' ', i);
+    if (end == std::string::npos) end = stat.size();
+    fields.push_back(stat.substr(i, end - i));
+    i = end + 1;
+  }
+  if (fields.size() < 13) return 0;
+  double ticks = std::strtod(fields[11].c_str(), nullptr) + std::strtod(fields[12].c_str(), nullptr);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double SelfCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 // ---- The orderers ----
@@ -512,9 +547,21 @@ class Run {
     } else {
       targets.assign(static_cast<size_t>(options_.streams), ConnectInsecure(nodes_[0].process->address()));
     }
+    auto orderers_cpu = [&] {
+      double total = 0;
+      for (const Node& node : nodes_) total += ProcessCpuSeconds(node.process->pid());
+      return total;
+    };
+    double orderers_before = orderers_cpu(), client_before = SelfCpuSeconds();
     double seconds = Measure(targets, ConnectInsecure(nodes_[0].process->address()),
                              DeliverSeek(orderer::SeekPoint::Oldest()));
+    double orderers_used = orderers_cpu() - orderers_before, client_used = SelfCpuSeconds() - client_before;
     int failures = Report(where, seconds, verify_1, verify_2, verify_openssl);
+    // CPU per envelope is steadier than envelopes/s on a shared machine.
+    std::printf("  %-40s %12.1f\n", "orderer CPU us per envelope (all nodes)",
+                orderers_used * 1e6 / static_cast<double>(envelopes_.size()));
+    std::printf("  %-40s %12.1f\n", "bench client CPU us per envelope",
+                client_used * 1e6 / static_cast<double>(envelopes_.size()));
     if (options_.raft_nodes > 0) {
       // Elections during the run (each node counts the leader changes it saw).
       std::printf("  leader changes seen (incl. the first election):");
