@@ -22,10 +22,10 @@ Status Malformed(std::string_view what) {
 
 }  // namespace
 
-Result<TxWriteSet> ExtractTxWriteSet(std::string_view envelope_bytes) {
+Result<TxEndorsedResults> ExtractTxEndorsedResults(std::string_view envelope_bytes) {
   auto parsed = protocol::ParseEnvelopeBytes(envelope_bytes);
   if (!parsed.ok()) return parsed.status().WithContext("transaction write set");
-  TxWriteSet result;
+  TxEndorsedResults result;
   const common::ChannelHeader& header = parsed->channel_header;
   result.header_type = header.type();
   result.tx_id = header.tx_id();
@@ -53,13 +53,24 @@ Result<TxWriteSet> ExtractTxWriteSet(std::string_view envelope_bytes) {
   if (!Parse(response_payload.extension(), &chaincode_action)) {
     return Malformed("proposal response extension is not a protos.ChaincodeAction");
   }
-  rwset::TxReadWriteSet tx_rwset;
-  if (!Parse(chaincode_action.results(), &tx_rwset)) {
+  if (!Parse(chaincode_action.results(), &result.results)) {
     return Malformed("ChaincodeAction.results is not a rwset.TxReadWriteSet");
   }
-  if (tx_rwset.data_model() != rwset::TxReadWriteSet::KV) {
-    return Malformed("TxReadWriteSet.data_model is " + std::to_string(tx_rwset.data_model()) + ", not KV");
+  if (result.results.data_model() != rwset::TxReadWriteSet::KV) {
+    return Malformed("TxReadWriteSet.data_model is " + std::to_string(result.results.data_model()) +
+                     ", not KV");
   }
+  return result;
+}
+
+Result<TxWriteSet> ExtractTxWriteSet(std::string_view envelope_bytes) {
+  LOOM_ASSIGN_OR_RETURN(TxEndorsedResults endorsed, ExtractTxEndorsedResults(envelope_bytes));
+  TxWriteSet result;
+  result.header_type = endorsed.header_type;
+  result.tx_id = std::move(endorsed.tx_id);
+  result.timestamp_seconds = endorsed.timestamp_seconds;
+  result.timestamp_nanos = endorsed.timestamp_nanos;
+  const rwset::TxReadWriteSet& tx_rwset = endorsed.results;
   for (int i = 0; i < tx_rwset.ns_rwset_size(); ++i) {
     const rwset::NsReadWriteSet& ns_rwset = tx_rwset.ns_rwset(i);
     kvrwset::KVRWSet kv_rwset;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/util/status.h"
+#include "ledger/rwset/rwset.pb.h"
 
 namespace loom::ledger {
 
@@ -38,5 +39,18 @@ struct TxWriteSet {
 };
 
 Result<TxWriteSet> ExtractTxWriteSet(std::string_view envelope_bytes);
+
+// The same path, stopping at the endorsed rwset.TxReadWriteSet (checked to
+// be the KV data model) for callers that need more than the writes: the
+// validator's MVCC phase reads its reads and range queries. For non-endorser
+// header types `results` is empty. Errors as for ExtractTxWriteSet.
+struct TxEndorsedResults {
+  int32_t header_type = 0;  // common.HeaderType
+  std::string tx_id;
+  int64_t timestamp_seconds = 0;
+  int32_t timestamp_nanos = 0;
+  rwset::TxReadWriteSet results;
+};
+Result<TxEndorsedResults> ExtractTxEndorsedResults(std::string_view envelope_bytes);
 
 }  // namespace loom::ledger

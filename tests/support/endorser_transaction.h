@@ -1,10 +1,13 @@
 // Complete ENDORSER_TRANSACTION envelopes as a Fabric client assembles them,
 // for tests of the orderer and the peer ledger: a proposal invoking a
-// chaincode, one endorsement, and a write set of chosen keys. Header-only;
-// needs core/protocol and Fabric's protos.
+// chaincode, one endorsement, and a read-write set of chosen reads, range
+// queries (raw reads or a merkle summary) and writes. Header-only; needs
+// core/protocol and Fabric's protos.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,15 +38,70 @@ struct TxWrite {
   bool is_delete = false;
 };
 
+// A read's version: (block number, tx number); nullopt = the key was absent.
+struct TxReadVersion {
+  uint64_t block_num = 0;
+  uint64_t tx_num = 0;
+};
+
+// One read of a transaction's read set.
+struct TxRead {
+  std::string ns;
+  std::string key;
+  std::optional<TxReadVersion> version;
+};
+
+// One range query of a transaction (kvrwset.RangeQueryInfo). With
+// `merkle_summary` set, the reads are sent as a (dummy) reads_merkle_hashes
+// summary instead of raw reads.
+struct TxRangeQuery {
+  std::string ns;
+  std::string start_key;
+  std::string end_key;
+  bool itr_exhausted = true;
+  std::vector<TxRead> raw_reads;  // their `ns` is ignored
+  bool merkle_summary = false;
+};
+
+// A transaction's whole read-write set.
+struct TxRwSet {
+  std::vector<TxRead> reads;
+  std::vector<TxRangeQuery> range_queries;
+  std::vector<TxWrite> writes;
+};
+
+namespace endorser_transaction_detail {
+
+inline void SetReadVersion(const std::optional<TxReadVersion>& version, kvrwset::KVRead* read) {
+  if (!version) return;
+  read->mutable_version()->set_block_num(version->block_num);
+  read->mutable_version()->set_tx_num(version->tx_num);
+}
+
+// The KVRWSet of `ns` in `per_namespace`, added at the end when new.
+inline kvrwset::KVRWSet* NamespaceRwSet(std::vector<std::pair<std::string, kvrwset::KVRWSet>>* per_namespace,
+                                        const std::string& ns) {
+  for (auto& [name, kv_rwset] : *per_namespace)
+    if (name == ns) return &kv_rwset;
+  per_namespace->push_back({ns, kvrwset::KVRWSet()});
+  return &per_namespace->back().second;
+}
+
+}  // namespace endorser_transaction_detail
+
 // An ENDORSER_TRANSACTION on `channel` invoking `chaincode` whose one action
-// carries `writes` (grouped per namespace in first-appearance order),
-// endorsed by `endorser` and signed by `client`. Passes
-// protocol::CheckTransaction, so blocks of them pass protocol::VerifyChain.
-inline Result<SignedTransaction> MakeEndorserTransactionWithWrites(const protocol::Signer& client,
-                                                                   const protocol::Signer& endorser,
-                                                                   const std::string& channel,
-                                                                   const std::string& chaincode,
-                                                                   const std::vector<TxWrite>& writes) {
+// carries `rwset` (grouped per namespace in first-appearance order over
+// reads, then range queries, then writes), endorsed by `endorser` and signed
+// by `client`. Passes protocol::CheckTransaction, so blocks of them pass
+// protocol::VerifyChain.
+inline Result<SignedTransaction> MakeEndorserTransactionWithRwSet(const protocol::Signer& client,
+                                                                  const protocol::Signer& endorser,
+                                                                  const std::string& channel,
+                                                                  const std::string& chaincode,
+                                                                  const TxRwSet& rwset) {
+  using endorser_transaction_detail::NamespaceRwSet;
+  using endorser_transaction_detail::SetReadVersion;
+  const std::vector<TxWrite>& writes = rwset.writes;
   std::string nonce = protocol::NewNonce();
   std::string tx_id = protocol::ComputeTxId(nonce, client.serialized_identity());
   protos::ChaincodeHeaderExtension extension;
@@ -65,11 +123,31 @@ inline Result<SignedTransaction> MakeEndorserTransactionWithWrites(const protoco
   proposal_payload.set_input(invocation.SerializeAsString());
 
   std::vector<std::pair<std::string, kvrwset::KVRWSet>> per_namespace;
+  for (const TxRead& read : rwset.reads) {
+    kvrwset::KVRead* kv_read = NamespaceRwSet(&per_namespace, read.ns)->add_reads();
+    kv_read->set_key(read.key);
+    SetReadVersion(read.version, kv_read);
+  }
+  for (const TxRangeQuery& query : rwset.range_queries) {
+    kvrwset::RangeQueryInfo* info = NamespaceRwSet(&per_namespace, query.ns)->add_range_queries_info();
+    info->set_start_key(query.start_key);
+    info->set_end_key(query.end_key);
+    info->set_itr_exhausted(query.itr_exhausted);
+    if (query.merkle_summary) {
+      info->mutable_reads_merkle_hashes()->set_max_degree(50);
+      info->mutable_reads_merkle_hashes()->set_max_level(1);
+      info->mutable_reads_merkle_hashes()->add_max_level_hashes(std::string(32, '\x01'));
+      continue;
+    }
+    kvrwset::QueryReads* raw_reads = info->mutable_raw_reads();
+    for (const TxRead& read : query.raw_reads) {
+      kvrwset::KVRead* kv_read = raw_reads->add_kv_reads();
+      kv_read->set_key(read.key);
+      SetReadVersion(read.version, kv_read);
+    }
+  }
   for (const TxWrite& write : writes) {
-    auto it = per_namespace.begin();
-    while (it != per_namespace.end() && it->first != write.ns) ++it;
-    if (it == per_namespace.end()) it = per_namespace.insert(it, {write.ns, kvrwset::KVRWSet()});
-    kvrwset::KVWrite* kv_write = it->second.add_writes();
+    kvrwset::KVWrite* kv_write = NamespaceRwSet(&per_namespace, write.ns)->add_writes();
     kv_write->set_key(write.key);
     kv_write->set_is_delete(write.is_delete);
     if (!write.is_delete) kv_write->set_value(write.value);
@@ -111,6 +189,16 @@ inline Result<SignedTransaction> MakeEndorserTransactionWithWrites(const protoco
   payload.set_data(transaction.SerializeAsString());
   LOOM_ASSIGN_OR_RETURN(common::Envelope envelope, protocol::SignPayload(payload, client));
   return SignedTransaction{envelope.SerializeAsString(), tx_id};
+}
+
+// A transaction that only writes: `writes` grouped per namespace in
+// first-appearance order.
+inline Result<SignedTransaction> MakeEndorserTransactionWithWrites(const protocol::Signer& client,
+                                                                   const protocol::Signer& endorser,
+                                                                   const std::string& channel,
+                                                                   const std::string& chaincode,
+                                                                   const std::vector<TxWrite>& writes) {
+  return MakeEndorserTransactionWithRwSet(client, endorser, channel, chaincode, TxRwSet{{}, {}, writes});
 }
 
 // A transaction that wrote `key` = "value of <key>" plus `padding` filler
