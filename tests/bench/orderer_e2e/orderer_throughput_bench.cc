@@ -5,7 +5,7 @@
 //
 // Generates crypto + a genesis block in a temp folder, starts loom-orderer
 // (solo: one process on port 0; --raft=N: N processes on picked ports, one
-// etcdraft channel, 1 s election timeout), pre-signs the ENDORSER_TRANSACTION
+// etcdraft channel, 1 s election timeout by default), pre-signs the ENDORSER_TRANSACTION
 // envelopes of about 3 KB as User1@Org1 (signing is not timed), then:
 //
 //   throughput  times from the first Broadcast send until the last SUCCESS
@@ -31,7 +31,9 @@
 // (250ms) --preferred_max_bytes=P (2MB) --raft=N (0 = solo) --target=all|leader
 // --failover --runs=R (3) --rate=E envelopes/s of the failover load (1500)
 // --show_logs (print the orderers' logs at the end, as on a failure)
-// --orderer_bin=PATH (another loom-orderer build, for before/after runs);
+// --orderer_bin=PATH (another loom-orderer build, for before/after runs)
+// --raft_options='{tick_interval: 100ms, election_tick: 10, heartbeat_tick: 1}'
+// (the channel's etcdraft Options, as a scenario's orderer.raft map);
 // --benchmark_* flags (from scripts/bench.sh) are ignored.
 #include <sys/resource.h>
 #include <unistd.h>
@@ -85,6 +87,7 @@ struct Options {
   double rate = 1500;  // failover load, envelopes/s over all streams
   bool show_logs = false;
   std::string orderer_bin = LOOM_ORDERER_BIN;
+  std::string raft_options = kTestRaftOptions;
 };
 
 bool ParseFlag(const char* arg, const char* name, std::string* value) {
@@ -118,6 +121,8 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
         return std::nullopt;
       }
       options.to_leader = value == "leader";
+    } else if (ParseFlag(argv[i], "--raft_options", &value)) {
+      options.raft_options = value;
     } else if (ParseFlag(argv[i], "--orderer_bin", &value)) {
       options.orderer_bin = value;
     } else if (std::strcmp(argv[i], "--show_logs") == 0) {
@@ -301,11 +306,14 @@ struct Node {
   std::string config_file;
   std::string log_file;
   std::unique_ptr<OrdererProcess> process;
+  int starts = 0;
 };
 
 // Starts `node` (joining the genesis block; harmless on a restart).
 Status StartNode(Node& node, const std::string& binary, const std::string& genesis_file) {
-  auto process = OrdererProcess::Start(binary, node.config_file, {genesis_file}, node.log_file,
+  // A fresh log per start: the operations address (port 0) is read from it.
+  std::string log_file = node.log_file + (node.starts++ == 0 ? "" : "." + std::to_string(node.starts));
+  auto process = OrdererProcess::Start(binary, node.config_file, {genesis_file}, log_file,
                                        SteadyClock::now() + std::chrono::seconds(30));
   if (!process.ok()) return process.status().WithContext(node.name);
   node.process = std::move(*process);
@@ -363,6 +371,7 @@ class Run {
     batch.max_message_count = options_.max_message_count;
     batch.absolute_max_bytes = "10MB";
     batch.preferred_max_bytes = options_.preferred_max_bytes;
+    batch.raft_options = options_.raft_options;
     std::vector<RaftNodePorts> ports;
     for (int i = 0; i < options_.raft_nodes; ++i) ports.push_back({PickFreePort(), PickFreePort()});
     auto network = OrdererNetwork::Create(scratch.Path("net"), batch, ports);
@@ -762,8 +771,8 @@ class Run {
         "Broadcast streams (stream s to node s mod %d), SIGKILL of the leader %.1f s into each run\n",
         options_.raft_nodes, options_.runs, options_.rate, mean_envelope_bytes_, options_.streams,
         options_.raft_nodes, kLoadBeforeKill);
-    std::printf("Raft options %s; BatchSize: MaxMessageCount %d, BatchTimeout %s\n", kTestRaftOptions,
-                options_.max_message_count, options_.batch_timeout.c_str());
+    std::printf("Raft options %s; BatchSize: MaxMessageCount %d, BatchTimeout %s\n",
+                options_.raft_options.c_str(), options_.max_message_count, options_.batch_timeout.c_str());
     sent_ns_ = std::vector<std::atomic<int64_t>>(envelopes_.size());
     size_t per_run = envelopes_.size() / static_cast<size_t>(options_.runs);
     std::vector<double> to_block_ms, to_new_block_ms;
@@ -792,8 +801,16 @@ class Run {
   // restart the killed node. The number of acknowledged envelopes lost or
   // doubled (or 1 when the run could not be carried out).
   int FailoverRun(int run, size_t begin, size_t end, double* to_block_ms, double* to_new_block_ms) {
-    size_t leader = FindLeader(nodes_, SteadyClock::now() + std::chrono::seconds(15));
-    if (leader == nodes_.size()) return Fail("run " + std::to_string(run) + ": no single leader on /metrics");
+    size_t leader = FindLeader(nodes_, SteadyClock::now() + std::chrono::seconds(30));
+    if (leader == nodes_.size()) {
+      std::string claims;
+      for (const Node& node : nodes_) {
+        claims += " " + node.name + " is_leader=" +
+                  MetricValue(HttpGet(node.process->OperationsAddress(), "/metrics"),
+                              "consensus_etcdraft_is_leader{channel=\"mychannel\"}");
+      }
+      return Fail("run " + std::to_string(run) + ": no single leader on /metrics within 30 s:" + claims);
+    }
     auto deadline = SecondsFromNow(120);
 
     // A Deliver stream on every node from its newest block on: the run's
