@@ -62,7 +62,9 @@ struct MvccCase {
 };
 
 // gtest prints a failing case by its name.
-void PrintTo(const MvccCase& test_case, std::ostream* out) { *out << test_case.name; }
+void PrintTo(const MvccCase& test_case, std::ostream* out) {
+  *out << test_case.name;
+}
 
 constexpr protos::TxValidationCode kValid = protos::VALID;
 constexpr protos::TxValidationCode kMvcc = protos::MVCC_READ_CONFLICT;
