@@ -62,6 +62,12 @@ class BlockPass {
           return result;
         }
       }
+      if (!ns.collection_names.empty()) {
+        result.code = protos::INVALID_OTHER_REASON;
+        result.other_reason = "namespace " + ns.ns + " carries private data (collection " +
+                              ns.collection_names.front() + "); not supported";
+        return result;
+      }
     }
     return result;
   }

@@ -21,7 +21,9 @@
 //    early (itr_exhausted false) the re-executed range ends at, and
 //    includes, end_key (the last key it read): keys after it do not matter.
 //  - INVALID_OTHER_REASON when a range query gives its results as a merkle
-//    summary (Loom checks raw reads only) — `other_reason` says so.
+//    summary (Loom checks raw reads only), or the namespace carries private
+//    data collection rwsets (whose hashed reads Loom cannot check yet; Fabric
+//    checks them after the range queries) — `other_reason` says so.
 //  - otherwise the transaction stays VALID and its writes and deletes go into
 //    the update batch with version (block_num, tx index), later writes of a
 //    key replacing earlier ones, so later transactions see them.

@@ -38,7 +38,9 @@ Result<TxReadWriteSet> ExtractTxReadWriteSet(std::string_view envelope_bytes) {
       return Status::InvalidArgument("transaction read-write set: ns_rwset[" + std::to_string(i) + "] ('" +
                                      ns_rwset.namespace_() + "').rwset is not a kvrwset.KVRWSet");
     }
-    NsReadWriteSet ns{ns_rwset.namespace_(), {}, {}, {}};
+    NsReadWriteSet ns{ns_rwset.namespace_(), {}, {}, {}, {}};
+    for (const rwset::CollectionHashedReadWriteSet& collection : ns_rwset.collection_hashed_rwset())
+      ns.collection_names.push_back(collection.collection_name());
     for (const kvrwset::KVRead& read : kv_rwset.reads()) ns.reads.push_back(ToKeyRead(read));
     for (const kvrwset::RangeQueryInfo& info : kv_rwset.range_queries_info())
       ns.range_queries.push_back(ToRangeQuery(info));

@@ -15,8 +15,9 @@
 //    (recorded as `merkle_summary`; see mvcc_validator.h). A RangeQueryInfo
 //    with neither is a query that returned nothing;
 //  - KVWrite: a write, or a delete when is_delete.
-// Key-level metadata writes and private-data (collection) hashed rwsets are
-// not decoded.
+// Key-level metadata writes are not decoded. Private-data (collection)
+// hashed rwsets are not decoded either; their presence is recorded as
+// `collection_names` so the validator can refuse what it cannot check.
 //
 // Non-endorser header types (CONFIG, ...) have no namespaces. Every malformed
 // layer is one InvalidArgument naming it. Pure and thread-safe.
@@ -58,6 +59,7 @@ struct NsReadWriteSet {
   std::vector<KeyRead> reads;
   std::vector<RangeQuery> range_queries;
   std::vector<KeyWrite> writes;
+  std::vector<std::string> collection_names;  // of its collection hashed rwsets
 };
 
 struct TxReadWriteSet {

@@ -8,6 +8,9 @@
 #include "core/protocol/block.h"
 #include "core/protocol/block_header.h"
 #include "core/protocol/serialized_identity.h"
+#include "peer/proposal.pb.h"
+#include "peer/proposal_response.pb.h"
+#include "peer/transaction.pb.h"
 
 namespace loom::validator::testing {
 namespace {
@@ -19,6 +22,33 @@ std::unique_ptr<protocol::Signer> NewSigner(const std::string& name) {
 }
 
 }  // namespace
+
+std::string EditResults(const std::string& envelope_bytes,
+                        const std::function<void(rwset::TxReadWriteSet*)>& edit) {
+  common::Envelope envelope;
+  common::Payload payload;
+  protos::Transaction transaction;
+  protos::ChaincodeActionPayload action_payload;
+  protos::ProposalResponsePayload response;
+  protos::ChaincodeAction action;
+  rwset::TxReadWriteSet results;
+  EXPECT_TRUE(envelope.ParseFromString(envelope_bytes));
+  EXPECT_TRUE(payload.ParseFromString(envelope.payload()));
+  EXPECT_TRUE(transaction.ParseFromString(payload.data()));
+  EXPECT_EQ(transaction.actions_size(), 1);
+  EXPECT_TRUE(action_payload.ParseFromString(transaction.actions(0).payload()));
+  EXPECT_TRUE(response.ParseFromString(action_payload.action().proposal_response_payload()));
+  EXPECT_TRUE(action.ParseFromString(response.extension()));
+  EXPECT_TRUE(results.ParseFromString(action.results()));
+  edit(&results);
+  action.set_results(results.SerializeAsString());
+  response.set_extension(action.SerializeAsString());
+  action_payload.mutable_action()->set_proposal_response_payload(response.SerializeAsString());
+  transaction.mutable_actions(0)->set_payload(action_payload.SerializeAsString());
+  payload.set_data(transaction.SerializeAsString());
+  envelope.set_payload(payload.SerializeAsString());
+  return envelope.SerializeAsString();
+}
 
 MvccLedger::MvccLedger() : client_(NewSigner("client")), endorser_(NewSigner("endorser")) {
   auto ledger = ledger::KvLedger::Open(dir_.File("ledger"));

@@ -5,6 +5,7 @@
 // block against a snapshot of the committed state.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "core/protocol/signer.h"
 #include "core/validator/block_transactions.h"
 #include "core/validator/mvcc_validator.h"
+#include "ledger/rwset/rwset.pb.h"
 #include "tests/support/endorser_transaction.h"
 #include "tests/support/temp_dir.h"
 
@@ -49,6 +51,10 @@ inline TxRangeQuery Range(std::string ns, std::string start, std::string end, bo
   return TxRangeQuery{std::move(ns), std::move(start),     std::move(end),
                       itr_exhausted, std::move(raw_reads), false};
 }
+
+// `envelope` (marshalled) re-encoded after `edit` changed the endorsed
+// rwset.TxReadWriteSet inside it (the signatures no longer match).
+std::string EditResults(const std::string& envelope, const std::function<void(rwset::TxReadWriteSet*)>& edit);
 
 class MvccLedger {
  public:

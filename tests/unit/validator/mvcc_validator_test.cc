@@ -55,6 +55,22 @@ TEST_F(MvccValidatorTest, MerkleSummaryIsNotSupportedAndItsWritesDoNotCount) {
   EXPECT_TRUE(result.updates.empty());
 }
 
+TEST_F(MvccValidatorTest, PrivateDataIsNotSupportedAfterReadsAndRanges) {
+  BlockTransaction stale_read;
+  stale_read.rwset.namespaces.push_back(
+      NsReadWriteSet{"cc", {KeyRead{"a", Version{9, 9}}}, {}, {}, {"secrets"}});
+  BlockTransaction fresh_read = stale_read;
+  fresh_read.rwset.namespaces[0].reads[0].version = Version{0, 0};
+  fresh_read.rwset.namespaces[0].writes.push_back(KeyWrite{"a", "refused", false});
+  ledger::StateSnapshot snapshot = ledger_.ledger().state().NewSnapshot();
+  auto result = MvccValidator(snapshot).ValidateBlock(2, {stale_read, fresh_read});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->codes, (std::vector<uint8_t>{protos::MVCC_READ_CONFLICT, protos::INVALID_OTHER_REASON}));
+  EXPECT_EQ(result->txs[1].other_reason,
+            "namespace cc carries private data (collection secrets); not supported");
+  EXPECT_TRUE(result->updates.empty());
+}
+
 TEST_F(MvccValidatorTest, WithoutWriterIndexTheVersionStillNamesTheWriter) {
   MvccBlockResult result = Validate(
       {TxRwSet{{ReadAt("cc", "b", 0, 0)}, {}, {}}, TxRwSet{{ReadAt("cc", "d", 0, 0)}, {}, {}}}, nullptr);

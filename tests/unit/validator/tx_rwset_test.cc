@@ -9,11 +9,7 @@
 #include "core/protocol/envelope.h"
 #include "core/protocol/serialized_identity.h"
 #include "core/protocol/txid.h"
-#include "ledger/rwset/rwset.pb.h"
 #include "mvcc_test_support.h"
-#include "peer/proposal.pb.h"
-#include "peer/proposal_response.pb.h"
-#include "peer/transaction.pb.h"
 
 namespace loom::validator {
 namespace {
@@ -99,34 +95,27 @@ TEST_F(TxRwSetTest, ConfigTransactionHasNoNamespaces) {
 
 TEST_F(TxRwSetTest, MalformedNamespaceRwSetIsNamed) {
   auto tx = Make(TxRwSet{{ReadAt("cc", "a", 0, 0)}, {}, {}});
-  // Replace the namespace's KVRWSet bytes with junk, layer by layer.
-  common::Envelope envelope;
-  common::Payload payload;
-  protos::Transaction transaction;
-  protos::ChaincodeActionPayload action_payload;
-  protos::ProposalResponsePayload response;
-  protos::ChaincodeAction action;
-  rwset::TxReadWriteSet results;
-  ASSERT_TRUE(envelope.ParseFromString(tx.envelope));
-  ASSERT_TRUE(payload.ParseFromString(envelope.payload()));
-  ASSERT_TRUE(transaction.ParseFromString(payload.data()));
-  ASSERT_TRUE(action_payload.ParseFromString(transaction.actions(0).payload()));
-  ASSERT_TRUE(response.ParseFromString(action_payload.action().proposal_response_payload()));
-  ASSERT_TRUE(action.ParseFromString(response.extension()));
-  ASSERT_TRUE(results.ParseFromString(action.results()));
-  results.mutable_ns_rwset(0)->set_rwset("\xff\xff\xff\xff");
-  action.set_results(results.SerializeAsString());
-  response.set_extension(action.SerializeAsString());
-  action_payload.mutable_action()->set_proposal_response_payload(response.SerializeAsString());
-  transaction.mutable_actions(0)->set_payload(action_payload.SerializeAsString());
-  payload.set_data(transaction.SerializeAsString());
-  envelope.set_payload(payload.SerializeAsString());
-
-  auto rwset = ExtractTxReadWriteSet(envelope.SerializeAsString());
+  std::string envelope = EditResults(tx.envelope, [](rwset::TxReadWriteSet* results) {
+    results->mutable_ns_rwset(0)->set_rwset("\xff\xff\xff\xff");
+  });
+  auto rwset = ExtractTxReadWriteSet(envelope);
   ASSERT_FALSE(rwset.ok());
   EXPECT_EQ(rwset.status().code(), Status::Code::kInvalidArgument);
   EXPECT_NE(rwset.status().message().find("ns_rwset[0] ('cc')"), std::string::npos)
       << rwset.status().ToString();
+}
+
+TEST_F(TxRwSetTest, RecordsPrivateDataCollections) {
+  auto tx = Make(TxRwSet{{ReadAt("cc", "a", 0, 0)}, {}, {Put("lib", "b", "1")}});
+  std::string envelope = EditResults(tx.envelope, [](rwset::TxReadWriteSet* results) {
+    results->mutable_ns_rwset(1)->add_collection_hashed_rwset()->set_collection_name("secrets");
+    results->mutable_ns_rwset(1)->add_collection_hashed_rwset()->set_collection_name("more");
+  });
+  auto rwset = ExtractTxReadWriteSet(envelope);
+  ASSERT_TRUE(rwset.ok()) << rwset.status().ToString();
+  ASSERT_EQ(rwset->namespaces.size(), 2u);
+  EXPECT_TRUE(rwset->namespaces[0].collection_names.empty());
+  EXPECT_EQ(rwset->namespaces[1].collection_names, (std::vector<std::string>{"secrets", "more"}));
 }
 
 TEST_F(TxRwSetTest, NotAnEnvelopeIsAnError) {
