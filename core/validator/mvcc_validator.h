@@ -40,7 +40,7 @@
 // Deterministic: the codes and the update batch depend only on the inputs.
 // Errors (a non-OK Result) only when the state DB or writer index fails.
 // Holds no state between calls; ValidateBlock is const and may run
-// concurrently for different snapshots.
+// concurrently (snapshot and writer index reads are thread-safe).
 #pragma once
 
 #include <cstdint>
