@@ -309,6 +309,18 @@ inline const MetricOpts kLoomConsensusCommitIndex{
     "commit_index",
     "The index of the last committed entry of the ordering log.",
     {"channel"}};
+inline const MetricOpts kLoomConsensusSnapshotIndex{
+    "loom",
+    "consensus",
+    "snapshot_index",
+    "The last Raft index covered by this node's latest snapshot.",
+    {"channel"}};
+inline const MetricOpts kLoomConsensusLogFirstIndex{
+    "loom",
+    "consensus",
+    "log_first_index",
+    "The first Raft index still in this node's log (earlier entries were truncated after a snapshot).",
+    {"channel"}};
 inline const MetricOpts kLoomConsensusLastLogIndex{
     "loom",
     "consensus",

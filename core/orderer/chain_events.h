@@ -34,7 +34,8 @@ struct RaftStatus {
   uint64_t last_applied = 0;
   uint64_t leader_changes = 0;  // since the process started
   uint64_t cluster_size = 0;
-  uint64_t snapshot_index = 0;  // last index covered by a snapshot
+  uint64_t snapshot_index = 0;   // last index covered by this node's latest snapshot
+  uint64_t log_first_index = 0;  // first index still in the log (earlier ones truncated)
   uint64_t proposal_failures = 0;
 };
 

@@ -438,6 +438,10 @@ void RaftChain::Poll() {
     status_.term = state.raft.current_term;
     status_.commit_index = state.raft.commit_index;
     status_.last_applied = raft_last_applied(&state.raft);
+    changed = changed || status_.snapshot_index != state.raft.log.snapshot.last_index ||
+              status_.log_first_index != state.raft.log.offset + 1;
+    status_.snapshot_index = state.raft.log.snapshot.last_index;
+    status_.log_first_index = state.raft.log.offset + 1;
   }
   if (changed && options_.events != nullptr) options_.events->OnRaftStatus(options_.channel_id, status());
   if (!waiting_for_leader_.empty()) RetryWaiting();
@@ -508,8 +512,6 @@ void RaftChain::OnRestored(const RaftSnapshotState& snapshot) {
     chain_queue_.push_back(Restore{snapshot});
   }
   chain_wakeup_.notify_one();
-  std::lock_guard lock(status_mutex_);
-  status_.snapshot_index = snapshot.applied_index;
 }
 
 void RaftChain::OnSkipped(uint64_t index, const Status& why) {

@@ -69,6 +69,8 @@ Result<std::unique_ptr<OrdererTelemetry>> OrdererTelemetry::Create(trace::TraceH
       Register(metrics->NewCounter(ops::kEtcdraftProposalFailures), &t->raft_proposal_failures_));
   LOOM_RETURN_IF_ERROR(
       Register(metrics->NewGauge(ops::kEtcdraftCommittedBlockNumber), &t->raft_committed_block_));
+  LOOM_RETURN_IF_ERROR(Register(metrics->NewGauge(ops::kLoomConsensusSnapshotIndex), &t->snapshot_index_));
+  LOOM_RETURN_IF_ERROR(Register(metrics->NewGauge(ops::kLoomConsensusLogFirstIndex), &t->log_first_index_));
   return t;
 }
 
@@ -107,6 +109,8 @@ void OrdererTelemetry::OnRaftStatus(const std::string& channel, const RaftStatus
   raft_is_leader_->With({channel}).Set(status.is_leader ? 1 : 0);
   term_->With({channel}).Set(static_cast<double>(status.term));
   commit_index_->With({channel}).Set(static_cast<double>(status.commit_index));
+  snapshot_index_->With({channel}).Set(static_cast<double>(status.snapshot_index));
+  log_first_index_->With({channel}).Set(static_cast<double>(status.log_first_index));
   std::lock_guard lock(raft_mutex_);
   RaftCounts& seen = raft_counts_[channel];
   if (status.leader_changes > seen.leader_changes) {

@@ -12,7 +12,8 @@
 //                  blockcutter_block_fill_duration, ledger_blockchain_height,
 //                  loom_blockcutter_blocks_cut {reason}, batch_envelopes, batch_bytes
 //   raft           consensus_etcdraft_cluster_size, is_leader, leader_changes,
-//                  proposal_failures, committed_block_number (Raft channels)
+//                  proposal_failures, committed_block_number (Raft channels);
+//                  loom_consensus_snapshot_index / log_first_index
 //   deliver        deliver_streams_opened / closed, requests_received /
 //                  completed, blocks_sent
 //
@@ -83,6 +84,8 @@ class OrdererTelemetry : public ChainEvents, public DeliverStreamEvents {
   ops::CounterFamily* raft_leader_changes_ = nullptr;
   ops::CounterFamily* raft_proposal_failures_ = nullptr;
   ops::GaugeFamily* raft_committed_block_ = nullptr;
+  ops::GaugeFamily* snapshot_index_ = nullptr;
+  ops::GaugeFamily* log_first_index_ = nullptr;
   // Counts already exported per Raft channel (RaftStatus carries totals).
   struct RaftCounts {
     uint64_t leader_changes = 0;

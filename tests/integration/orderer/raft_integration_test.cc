@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <set>
@@ -115,6 +116,15 @@ class RaftIntegrationTest : public ::testing::Test {
       }
     }
     return kNodes;
+  }
+
+  // The value of `metric`{channel="mychannel"} on node `i`'s /metrics; -1
+  // when it is not there.
+  double Metric(size_t i, const std::string& metric) {
+    std::string text = HttpGet(processes_[i]->OperationsAddress(), "/metrics");
+    std::string line = metric + "{channel=\"mychannel\"} ";
+    size_t at = text.find(line);
+    return at == std::string::npos ? -1 : std::strtod(text.c_str() + at + line.size(), nullptr);
   }
 
   std::string Seek(SeekPoint start, SeekPoint stop) {
@@ -329,6 +339,17 @@ TEST_F(RaftSnapshotIntegrationTest, MemberDownWhileTheLogWasTruncatedCatchesUpFr
   }
   std::string before_restart = Marker(1);
   DeliverThrough(0, before_restart);
+  // Both running members truncated their logs far past where the stopped
+  // one ends (snapshots are written in the background: wait for them).
+  auto deadline = SteadyClock::now() + std::chrono::seconds(30);
+  auto truncated = [&] {
+    return Metric(0, "loom_consensus_log_first_index") > 200 &&
+           Metric(1, "loom_consensus_log_first_index") > 200;
+  };
+  while (!truncated() && SteadyClock::now() < deadline) {
+  }
+  ASSERT_TRUE(truncated()) << "log first index: " << Metric(0, "loom_consensus_log_first_index") << ", "
+                           << Metric(1, "loom_consensus_log_first_index");
 
   StartNode(lagging);
   ExpectIdenticalChains(Marker(0), acknowledged);
