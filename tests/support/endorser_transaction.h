@@ -213,4 +213,33 @@ inline Result<SignedTransaction> MakeEndorserTransaction(const protocol::Signer&
       {TxWrite{chaincode, key, "value of " + key + std::string(padding, '.')}});
 }
 
+// `transaction` with one more endorsement per signer in `endorsers` (each
+// signing proposal_response_payload || its identity, as a peer does), the
+// payload signed again by `client` (its creator). The tx id is unchanged.
+inline Result<SignedTransaction> AddEndorsements(const SignedTransaction& transaction,
+                                                 const protocol::Signer& client,
+                                                 const std::vector<const protocol::Signer*>& endorsers) {
+  common::Envelope envelope;
+  common::Payload payload;
+  protos::Transaction tx;
+  protos::ChaincodeActionPayload action_payload;
+  if (!envelope.ParseFromString(transaction.envelope) || !payload.ParseFromString(envelope.payload()) ||
+      !tx.ParseFromString(payload.data()) || tx.actions_size() != 1 ||
+      !action_payload.ParseFromString(tx.actions(0).payload())) {
+    return Status::InvalidArgument("AddEndorsements: not an endorser transaction with one action");
+  }
+  const std::string& response_bytes = action_payload.action().proposal_response_payload();
+  for (const protocol::Signer* endorser : endorsers) {
+    protos::Endorsement* endorsement = action_payload.mutable_action()->add_endorsements();
+    endorsement->set_endorser(endorser->serialized_identity());
+    LOOM_ASSIGN_OR_RETURN(std::string signature,
+                          endorser->Sign(response_bytes + endorser->serialized_identity()));
+    endorsement->set_signature(signature);
+  }
+  tx.mutable_actions(0)->set_payload(action_payload.SerializeAsString());
+  payload.set_data(tx.SerializeAsString());
+  LOOM_ASSIGN_OR_RETURN(common::Envelope signed_envelope, protocol::SignPayload(payload, client));
+  return SignedTransaction{signed_envelope.SerializeAsString(), transaction.tx_id};
+}
+
 }  // namespace loom::testing
