@@ -11,8 +11,8 @@
 // writes of the transactions left VALID.
 //
 // Deterministic: same block and inputs, same codes and updates, whatever
-// the thread count. Errors only from the tx-id lookup, the state DB or the
-// writer index. Thread-safe as its parts are.
+// the thread count. Errors only from the validator's lookups, the state DB or
+// the writer index. Thread-safe as its parts are.
 #pragma once
 
 #include <cstddef>

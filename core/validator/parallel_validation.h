@@ -8,8 +8,8 @@
 // Transactions already invalid do not claim their tx id.
 //
 // Deterministic: the verdicts depend only on the block and the validator's
-// inputs, not on the thread count or scheduling. Errors only when the
-// validator's committed-tx-id lookup fails (the first failing transaction's
+// inputs, not on the thread count or scheduling. Errors only when one of the
+// validator's lookups fails (tx_validator.h; the first failing transaction's
 // error, by index). Thread-safe; runs its own threads and joins them.
 #pragma once
 

@@ -1,6 +1,7 @@
 #include "core/validator/tx_validator.h"
 
 #include <memory>
+#include <set>
 #include <span>
 
 #include "common/common.pb.h"
@@ -30,6 +31,7 @@ struct EndorsedAction {
   std::string action_header;  // the TransactionAction's signature header bytes
 };
 
+// INVALID_ENDORSER_TRANSACTION problems, as Fabric's validateEndorserTransaction.
 Status ParseEndorsedAction(const common::Payload& payload, EndorsedAction* out) {
   protos::Transaction transaction;
   if (!transaction.ParseFromString(payload.data()))
@@ -40,16 +42,17 @@ Status ParseEndorsedAction(const common::Payload& payload, EndorsedAction* out) 
   }
   const protos::TransactionAction& action = transaction.actions(0);
   out->action_header = action.header();
+  common::SignatureHeader action_header;
+  if (!action_header.ParseFromString(action.header()) || action_header.creator().empty() ||
+      action_header.nonce().empty()) {
+    return Status::InvalidArgument("the action's signature header is malformed or lacks creator or nonce");
+  }
   if (!out->action_payload.ParseFromString(action.payload()))
     return Status::InvalidArgument("transaction action payload is not a ChaincodeActionPayload");
   if (!out->action_payload.has_action())
     return Status::InvalidArgument("ChaincodeActionPayload has no endorsed action");
   if (!out->response_payload.ParseFromString(out->action_payload.action().proposal_response_payload()))
     return Status::InvalidArgument("proposal_response_payload is not a ProposalResponsePayload");
-  if (!out->chaincode_action.ParseFromString(out->response_payload.extension()))
-    return Status::InvalidArgument("ProposalResponsePayload extension is not a ChaincodeAction");
-  if (out->action_payload.action().endorsements_size() == 0)
-    return Status::InvalidArgument("the action has no endorsements");
   return Status::Ok();
 }
 
@@ -126,25 +129,45 @@ Result<TxVerdict> TxValidator::Validate(std::string_view envelope_bytes) const {
       return fail(protos::DUPLICATE_TXID, "tx id " + channel_header.tx_id() + " is already committed");
   }
 
-  // 6. The endorsed action.
+  // 6. The endorsed action. The proposal hash covers the channel header and
+  // the action's own signature header, as Fabric stitches them.
   EndorsedAction action;
   if (Status parsed = ParseEndorsedAction(payload, &action); !parsed.ok())
     return fail(protos::INVALID_ENDORSER_TRANSACTION, parsed.message());
-  std::string proposal_hash = protocol::ComputeProposalHashOfBytes(
-      payload.header().channel_header(), payload.header().signature_header(),
-      action.action_payload.chaincode_proposal_payload());
+  std::string proposal_hash =
+      protocol::ComputeProposalHashOfBytes(payload.header().channel_header(), action.action_header,
+                                           action.action_payload.chaincode_proposal_payload());
   if (action.response_payload.proposal_hash() != proposal_hash) {
     return fail(protos::INVALID_ENDORSER_TRANSACTION,
                 "the endorsed proposal hash does not match the transaction's headers and proposal payload");
   }
-  verdict.chaincode = action.chaincode_action.chaincode_id().name();
-  if (verdict.chaincode.empty())
+  // The chaincode (Fabric's plugin dispatcher).
+  protos::ChaincodeHeaderExtension extension;
+  if (!extension.ParseFromString(channel_header.extension()))
+    return fail(protos::BAD_HEADER_EXTENSION, "channel header extension is not a ChaincodeHeaderExtension");
+  if (!action.chaincode_action.ParseFromString(action.response_payload.extension()))
+    return fail(protos::BAD_RESPONSE_PAYLOAD, "ProposalResponsePayload extension is not a ChaincodeAction");
+  if (!extension.has_chaincode_id())
+    return fail(protos::INVALID_OTHER_REASON, "channel header extension names no chaincode");
+  if (!action.chaincode_action.has_chaincode_id())
     return fail(protos::INVALID_OTHER_REASON, "the ChaincodeAction names no chaincode");
+  verdict.chaincode = extension.chaincode_id().name();
+  if (verdict.chaincode.empty()) return fail(protos::INVALID_CHAINCODE, "the invoked chaincode has no name");
+  if (verdict.chaincode != action.chaincode_action.chaincode_id().name()) {
+    return fail(protos::INVALID_CHAINCODE, "the proposal invokes chaincode '" + verdict.chaincode +
+                                               "' but the endorsed action is of '" +
+                                               action.chaincode_action.chaincode_id().name() + "'");
+  }
+  if (action.chaincode_action.chaincode_id().version().empty())
+    return fail(protos::INVALID_CHAINCODE, "the endorsed action names no chaincode version");
 
   // 7-8. Write set.
   Result<TxReadWriteSet> rwset = ExtractTxReadWriteSet(envelope_bytes);
   if (!rwset.ok()) return fail(protos::BAD_RWSET, rwset.status().message());
+  std::set<std::string_view> seen;
   for (const NsReadWriteSet& ns : rwset->namespaces) {
+    if (!seen.insert(ns.ns).second)
+      return fail(protos::ILLEGAL_WRITESET, "namespace '" + ns.ns + "' appears twice in the read-write set");
     if (ns.writes.empty() || ns.ns == verdict.chaincode) continue;
     return fail(protos::ILLEGAL_WRITESET, "chaincode '" + verdict.chaincode + "' writes key '" +
                                               ns.writes.front().key + "' of namespace '" + ns.ns +
@@ -167,10 +190,13 @@ Result<TxVerdict> TxValidator::Validate(std::string_view envelope_bytes) const {
 
   Result<common::SignaturePolicyEnvelope> envelope_policy = config_.endorsement_policy(verdict.chaincode);
   if (!envelope_policy.ok()) {
-    protos::TxValidationCode code =
-        envelope_policy.status().IsNotFound() ? protos::INVALID_CHAINCODE : protos::INVALID_OTHER_REASON;
-    return fail(code, "endorsement policy of chaincode '" + verdict.chaincode +
-                          "': " + envelope_policy.status().message());
+    // Anything but "no such chaincode" is the peer's own failure: no code
+    // for it would be deterministic, so the block's validation fails.
+    if (!envelope_policy.status().IsNotFound())
+      return envelope_policy.status().WithContext("endorsement policy of chaincode '" + verdict.chaincode +
+                                                  "'");
+    return fail(protos::INVALID_CHAINCODE, "endorsement policy of chaincode '" + verdict.chaincode +
+                                               "': " + envelope_policy.status().message());
   }
   Result<policy::CompiledSignaturePolicy> compiled =
       policy::CompiledSignaturePolicy::Compile(*envelope_policy);

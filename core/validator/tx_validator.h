@@ -23,27 +23,35 @@
 //     transactions).
 //  5. DUPLICATE_TXID: `tx_id_committed` says the tx id is already in the
 //     ledger. A lookup error makes Validate return the error.
-//  6. INVALID_ENDORSER_TRANSACTION: the Transaction, its action (exactly
-//     one), ChaincodeActionPayload, ProposalResponsePayload or ChaincodeAction
-//     do not parse, no endorsements, or the proposal hash does not match the
-//     headers and proposal payload. INVALID_OTHER_REASON when the
-//     ChaincodeAction names no chaincode.
+//  6. INVALID_ENDORSER_TRANSACTION (Fabric's validateEndorserTransaction):
+//     the Transaction, its action (exactly one), the action's signature
+//     header (creator and nonce), ChaincodeActionPayload or
+//     ProposalResponsePayload do not parse, or the proposal hash does not
+//     match SHA-256(channel header || action signature header || proposal
+//     payload). Then, as Fabric's plugin dispatcher: BAD_HEADER_EXTENSION
+//     (channel header extension), BAD_RESPONSE_PAYLOAD (ChaincodeAction),
+//     INVALID_OTHER_REASON (either names no chaincode), INVALID_CHAINCODE
+//     (empty name, the two names differ, no version).
 //  7. BAD_RWSET: the read-write set does not decode (tx_rwset.h).
-//  8. ILLEGAL_WRITESET: a namespace other than the invoked chaincode's is
-//     written (or deleted). No system namespace is exempt: Loom has no
-//     system chaincodes writing through user transactions yet, and a
-//     chaincode-to-chaincode call on the same channel writing the callee's
-//     namespace is refused too (Fabric checks each written namespace against
-//     its own policy; Loom checks only the invoked one's, so it must refuse).
+//  8. ILLEGAL_WRITESET: a namespace appears twice, or a namespace other
+//     than the invoked chaincode's is written (or deleted). No system
+//     namespace is exempt: Loom has no system chaincode writing through user
+//     transactions yet, and a chaincode-to-chaincode call on the same
+//     channel that writes the callee's namespace is refused too (Fabric
+//     checks each written namespace against that chaincode's own policy;
+//     Loom checks only the invoked one's, so it must refuse).
 //  9. Endorsements: each signature over proposal_response_payload ||
 //     endorser is checked with the endorser's identity (valid channel-MSP
-//     member, low-S); a bad one or a repeated identity is ignored, as
-//     Fabric's policy evaluation ignores it, and listed in the explanation.
-//     INVALID_CHAINCODE when `endorsement_policy` says NotFound for the
-//     chaincode; INVALID_OTHER_REASON for other lookup errors or a policy
-//     that does not compile; ENDORSEMENT_POLICY_FAILURE when the counted
-//     endorsers do not satisfy it, explained by the policy evaluator (which
-//     principals found no identity, which signatures counted, which not).
+//     member at `identity_time`, low-S); a bad one or a repeated identity is
+//     ignored, as Fabric's policy evaluation ignores it, and listed in
+//     `ignored_endorsements` and the explanation. INVALID_CHAINCODE when
+//     `endorsement_policy` says NotFound for the chaincode (as Fabric when
+//     no definition exists; any other lookup error makes Validate return it,
+//     since no code for it would be deterministic); INVALID_OTHER_REASON for
+//     a policy that does not compile; ENDORSEMENT_POLICY_FAILURE when the
+//     counted endorsers do not satisfy it, explained by the policy evaluator
+//     (which principals found no identity, which signatures counted, which
+//     not and why).
 // CONFIG transactions stop after step 3 as VALID: their content is checked
 // by the channel-config path, not here.
 //
@@ -97,7 +105,7 @@ class TxValidator {
   explicit TxValidator(TxValidatorConfig config) : config_(std::move(config)) {}
 
   // The verdict for one marshalled common.Envelope; an error only when the
-  // committed-tx-id lookup fails.
+  // committed-tx-id lookup or the policy lookup fails (other than NotFound).
   Result<TxVerdict> Validate(std::string_view envelope_bytes) const;
 
   const TxValidatorConfig& config() const { return config_; }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "core/validator/block_validator.h"
 #include "core/validator/parallel_validation.h"
 #include "core/validator/tx_validator.h"
+#include "ledger/rwset/rwset.pb.h"
 #include "msp/identities.pb.h"
 #include "tests/support/endorser_transaction.h"
 #include "tests/support/orderer_network.h"
@@ -124,6 +126,42 @@ std::string EditChannelHeader(const SignedTransaction& tx, const Signer& client,
   header.ParseFromString(payload.header().channel_header());
   edit(&header);
   payload.mutable_header()->set_channel_header(header.SerializeAsString());
+  return protocol::SignPayload(payload, client).value().SerializeAsString();
+}
+
+// The layers of an endorser transaction's one action, to edit.
+struct ActionLayers {
+  protos::Transaction transaction;
+  protos::ChaincodeActionPayload action_payload;
+  protos::ProposalResponsePayload response_payload;
+  protos::ChaincodeAction chaincode_action;
+  rwset::TxReadWriteSet results;
+  std::optional<std::string> raw_extension;  // replaces the encoded ChaincodeAction when set
+};
+
+// `tx` with its action changed by `edit`, every layer encoded again and the
+// payload signed again by `client` (the endorsements no longer match).
+std::string EditAction(const SignedTransaction& tx, const Signer& client,
+                       const std::function<void(ActionLayers*)>& edit) {
+  common::Envelope envelope;
+  envelope.ParseFromString(tx.envelope);
+  common::Payload payload;
+  payload.ParseFromString(envelope.payload());
+  ActionLayers layers;
+  layers.transaction.ParseFromString(payload.data());
+  layers.action_payload.ParseFromString(layers.transaction.actions(0).payload());
+  layers.response_payload.ParseFromString(layers.action_payload.action().proposal_response_payload());
+  layers.chaincode_action.ParseFromString(layers.response_payload.extension());
+  layers.results.ParseFromString(layers.chaincode_action.results());
+  edit(&layers);
+  layers.chaincode_action.set_results(layers.results.SerializeAsString());
+  layers.response_payload.set_extension(
+      layers.raw_extension.value_or(layers.chaincode_action.SerializeAsString()));
+  layers.action_payload.mutable_action()->set_proposal_response_payload(
+      layers.response_payload.SerializeAsString());
+  if (layers.transaction.actions_size() > 0)
+    layers.transaction.mutable_actions(0)->set_payload(layers.action_payload.SerializeAsString());
+  payload.set_data(layers.transaction.SerializeAsString());
   return protocol::SignPayload(payload, client).value().SerializeAsString();
 }
 
@@ -260,6 +298,75 @@ TEST(TxValidatorTest, TableOfTransactions) {
              .envelope;
        },
        protos::ILLEGAL_WRITESET, "namespace 'other'"},
+      {"two actions",
+       [&] {
+         return EditAction(Endorsed("s"), *net.org1_user, [](ActionLayers* layers) {
+           *layers->transaction.add_actions() = layers->transaction.actions(0);
+         });
+       },
+       protos::INVALID_ENDORSER_TRANSACTION, "2 actions"},
+      {"endorsed proposal hash of another proposal",
+       [&] {
+         return EditAction(Endorsed("t"), *net.org1_user, [](ActionLayers* layers) {
+           layers->response_payload.set_proposal_hash(std::string(32, '\x07'));
+         });
+       },
+       protos::INVALID_ENDORSER_TRANSACTION, "proposal hash"},
+      {"endorsed action of another chaincode",
+       [&] {
+         return EditAction(Endorsed("u"), *net.org1_user, [](ActionLayers* layers) {
+           layers->chaincode_action.mutable_chaincode_id()->set_name("either");
+         });
+       },
+       protos::INVALID_CHAINCODE, "'either'"},
+      {"endorsed action without chaincode version",
+       [&] {
+         return EditAction(Endorsed("u2"), *net.org1_user, [](ActionLayers* layers) {
+           layers->chaincode_action.mutable_chaincode_id()->clear_version();
+         });
+       },
+       protos::INVALID_CHAINCODE, "version"},
+      {"ChaincodeAction malformed",
+       [&] {
+         return EditAction(Endorsed("v"), *net.org1_user,
+                           [](ActionLayers* layers) { layers->raw_extension = std::string("\xff\xff", 2); });
+       },
+       protos::BAD_RESPONSE_PAYLOAD, "ChaincodeAction"},
+      {"namespace twice in the read-write set",
+       [&] {
+         return EditAction(Endorsed("w"), *net.org1_user, [](ActionLayers* layers) {
+           *layers->results.add_ns_rwset() = layers->results.ns_rwset(0);
+         });
+       },
+       protos::ILLEGAL_WRITESET, "twice"},
+      {"CONFIG envelope signed by a channel member: left to the config path",
+       [&] {
+         return protocol::CreateSignedEnvelope(common::CONFIG, kChannel, *net.org1_user, "")
+             .value()
+             .SerializeAsString();
+       },
+       protos::VALID, ""},
+      {"no signature header nonce",
+       [&] {
+         common::Envelope envelope =
+             protocol::CreateSignedEnvelope(common::ENDORSER_TRANSACTION, kChannel, *net.org1_user, "")
+                 .value();
+         common::Payload payload;
+         payload.ParseFromString(envelope.payload());
+         payload.mutable_header()->set_signature_header(
+             protocol::MakeSignatureHeader(net.org1_user->serialized_identity(), "").SerializeAsString());
+         return protocol::SignPayload(payload, *net.org1_user).value().SerializeAsString();
+       },
+       protos::BAD_COMMON_HEADER, "nonce"},
+      {"channel header malformed",
+       [&] {
+         common::Payload payload;
+         payload.mutable_header()->set_channel_header(std::string("\xff\xff", 2));
+         payload.mutable_header()->set_signature_header(
+             protocol::MakeSignatureHeader(net.org1_user->serialized_identity(), "n").SerializeAsString());
+         return protocol::SignPayload(payload, *net.org1_user).value().SerializeAsString();
+       },
+       protos::BAD_CHANNEL_HEADER, "channel header"},
       {"unknown chaincode",
        [&] {
          return Tx(*net.org1_user, {net.org1_peer.get(), net.org2_peer.get()}, "r", "nosuch").envelope;
@@ -315,6 +422,16 @@ TEST(TxValidatorTest, PolicyFailureExplainsPrincipalsAndSignatures) {
       verdict.explanation.find("signature 1 (Org2MSP peer0.org2.example.com) not counted, bad signature"),
       std::string::npos)
       << verdict.explanation;
+}
+
+TEST(TxValidatorTest, PolicyLookupFailureIsReturned) {
+  TxValidatorConfig config = Config();
+  config.endorsement_policy = [](const std::string&) -> Result<common::SignaturePolicyEnvelope> {
+    return Status::IoError("state unreadable");
+  };
+  Result<TxVerdict> verdict = TxValidator(config).Validate(Endorsed("z2").envelope);
+  ASSERT_FALSE(verdict.ok());
+  EXPECT_NE(verdict.status().message().find("state unreadable"), std::string::npos);
 }
 
 TEST(TxValidatorTest, LookupErrorIsReturned) {
