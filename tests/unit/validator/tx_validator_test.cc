@@ -18,7 +18,10 @@
 #include "core/channelconfig/policy_manager.h"
 #include "core/ledger/kv_ledger.h"
 #include "core/policy/signature_policy_parser.h"
+#include "core/protocol/block.h"
+#include "core/protocol/block_header.h"
 #include "core/validator/block_validator.h"
+#include "core/validator/committed_tx_ids.h"
 #include "core/validator/parallel_validation.h"
 #include "core/validator/tx_validator.h"
 #include "ledger/rwset/rwset.pb.h"
@@ -532,6 +535,47 @@ TEST(BlockValidatorTest, ParallelEqualsSequentialOn200Transactions) {
       EXPECT_FALSE(parallel->txs[i].explanation.empty());
     }
   }
+}
+
+// Both phases against a real ledger: validate, commit with the codes, then a
+// block replaying a committed tx id and reading what was committed.
+TEST(BlockValidatorTest, ValidatesAndCommitsAgainstAKvLedger) {
+  Fixture& net = Net();
+  loom::testing::TempDir dir{"block-validator-ledger"};
+  auto opened = ledger::KvLedger::Open(dir.path().string());
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  ledger::KvLedger& kv = **opened;
+  TxValidatorConfig config = Config();
+  config.tx_id_committed = CommittedTxIdsOf(kv.block_store());
+  TxValidator validator(config);
+
+  SignedTransaction first = Endorsed("k1");
+  common::Block block0 = protocol::NewBlock(0, "", {first.envelope});
+  Result<BlockValidationResult> result0 = ValidateBlock(block0, kv.state().NewSnapshot(), validator, 2);
+  ASSERT_TRUE(result0.ok()) << result0.status().ToString();
+  EXPECT_EQ(result0->codes, std::vector<uint8_t>{protos::VALID});
+  ASSERT_TRUE(kv.Commit(block0, result0->codes).ok());
+
+  auto reader = [&](std::optional<TxReadVersion> version) {
+    TxRwSet rwset;
+    rwset.reads.push_back(TxRead{"assets", "k1", version});
+    rwset.writes.push_back(TxWrite{"assets", "k1", "next", false});
+    SignedTransaction tx = loom::testing::MakeEndorserTransactionWithRwSet(*net.org1_user, *net.org1_peer,
+                                                                           kChannel, "assets", rwset)
+                               .value();
+    return loom::testing::AddEndorsements(tx, *net.org1_user, {net.org2_peer.get()}).value().envelope;
+  };
+  common::Block block1 =
+      protocol::NewBlock(1, protocol::BlockHeaderHash(block0.header()),
+                         {first.envelope, reader(TxReadVersion{0, 0}), reader(std::nullopt)});
+  Result<BlockValidationResult> result1 = ValidateBlock(block1, kv.state().NewSnapshot(), validator, 2);
+  ASSERT_TRUE(result1.ok()) << result1.status().ToString();
+  EXPECT_EQ(result1->codes,
+            (std::vector<uint8_t>{protos::DUPLICATE_TXID, protos::VALID, protos::MVCC_READ_CONFLICT}));
+  EXPECT_NE(result1->txs[0].explanation.find("already committed"), std::string::npos);
+  EXPECT_EQ(result1->txs[2].phase, DecidingPhase::kMvcc);
+  EXPECT_NE(result1->txs[2].explanation.find("k1"), std::string::npos) << result1->txs[2].explanation;
+  EXPECT_TRUE(kv.Commit(block1, result1->codes).ok());
 }
 
 }  // namespace
