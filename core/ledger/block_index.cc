@@ -6,6 +6,7 @@
 #include <leveldb/write_batch.h>
 
 #include "core/crypto/hash.h"
+#include "core/ledger/leveldb_util.h"
 #include "core/util/file_util.h"
 
 namespace loom::ledger {
@@ -64,15 +65,6 @@ std::string EncodeCheckpoint(const Checkpoint& checkpoint) {
   return value;
 }
 
-Status FromLevelDb(const leveldb::Status& status, const std::string& dir, std::string_view what) {
-  if (status.ok()) return Status::Ok();
-  std::string message = dir + ": " + std::string(what) + ": " + status.ToString();
-  if (status.IsNotFound()) return Status::NotFound(message);
-  if (status.IsCorruption()) return Status::Corruption(message);
-  if (status.IsIOError()) return Status::IoError(message);
-  return Status::Internal(message);
-}
-
 }  // namespace
 
 struct BlockIndex::Batch::Writes {
@@ -92,15 +84,8 @@ BlockIndex::~BlockIndex() {
 }
 
 Result<std::unique_ptr<BlockIndex>> BlockIndex::Open(const std::string& dir) {
-  LOOM_RETURN_IF_ERROR(MakeDirectories(dir));
-  std::unique_ptr<const leveldb::FilterPolicy> filter(leveldb::NewBloomFilterPolicy(10));
-  leveldb::Options options;
-  options.create_if_missing = true;
-  options.filter_policy = filter.get();  // tx id lookups for new ids mostly miss
-  leveldb::DB* db = nullptr;
-  LOOM_RETURN_IF_ERROR(FromLevelDb(leveldb::DB::Open(options, dir, &db), dir, "cannot open the block index"));
-  return std::unique_ptr<BlockIndex>(
-      new BlockIndex(dir, std::move(filter), std::unique_ptr<leveldb::DB>(db)));
+  LOOM_ASSIGN_OR_RETURN(BloomFilteredDb opened, OpenBloomFilteredDb(dir, "the block index"));
+  return std::unique_ptr<BlockIndex>(new BlockIndex(dir, std::move(opened.filter), std::move(opened.db)));
 }
 
 Result<std::string> BlockIndex::Get(const std::string& key, std::string_view what) const {

@@ -5,19 +5,11 @@
 #include <leveldb/iterator.h>
 #include <leveldb/write_batch.h>
 
+#include "core/ledger/leveldb_util.h"
 #include "core/util/file_util.h"
 
 namespace loom::ledger {
 namespace {
-
-Status FromLevelDb(const leveldb::Status& status, const std::string& dir, std::string_view what) {
-  if (status.ok()) return Status::Ok();
-  std::string message = dir + ": " + std::string(what) + ": " + status.ToString();
-  if (status.IsNotFound()) return Status::NotFound(message);
-  if (status.IsCorruption()) return Status::Corruption(message);
-  if (status.IsIOError()) return Status::IoError(message);
-  return Status::Internal(message);
-}
 
 leveldb::Slice ToSlice(std::string_view bytes) {
   return leveldb::Slice(bytes.data(), bytes.size());
@@ -128,15 +120,8 @@ LedgerDb::~LedgerDb() {
 }
 
 Result<std::unique_ptr<LedgerDb>> LedgerDb::Open(const std::string& dir) {
-  LOOM_RETURN_IF_ERROR(MakeDirectories(dir));
-  std::unique_ptr<const leveldb::FilterPolicy> filter(leveldb::NewBloomFilterPolicy(10));
-  leveldb::Options options;
-  options.create_if_missing = true;
-  options.filter_policy = filter.get();  // MVCC checks of keys being created mostly miss
-  leveldb::DB* db = nullptr;
-  LOOM_RETURN_IF_ERROR(
-      FromLevelDb(leveldb::DB::Open(options, dir, &db), dir, "cannot open the ledger database"));
-  return std::unique_ptr<LedgerDb>(new LedgerDb(dir, std::move(filter), std::unique_ptr<leveldb::DB>(db)));
+  LOOM_ASSIGN_OR_RETURN(BloomFilteredDb opened, OpenBloomFilteredDb(dir, "the ledger database"));
+  return std::unique_ptr<LedgerDb>(new LedgerDb(dir, std::move(opened.filter), std::move(opened.db)));
 }
 
 Result<std::optional<std::string>> LedgerDb::Get(std::string_view key, const Snapshot* snapshot) const {
