@@ -16,6 +16,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "core/cryptogen/layout.h"
 #include "core/orderer/deliver_handler.h"
 #include "core/orderer/seek_envelope.h"
 #include "core/protocol/block_verify.h"
@@ -82,8 +83,10 @@ class RaftIntegrationTest : public ::testing::Test {
     processes_.clear();
   }
 
-  void StartNode(size_t i) {
-    auto process = OrdererProcess::Start(LOOM_ORDERER_BIN, config_files_[i], {network_->genesis_file()},
+  void StartNode(size_t i, bool join_at_start = true) {
+    std::vector<std::string> join;
+    if (join_at_start) join.push_back(network_->genesis_file());
+    auto process = OrdererProcess::Start(LOOM_ORDERER_BIN, config_files_[i], join,
                                          scratch_->Path(RaftOrdererName(i) + ".log"),
                                          SteadyClock::now() + kStartTimeout);
     ASSERT_TRUE(process.ok()) << process.status().ToString();
@@ -306,6 +309,32 @@ TEST_F(RaftIntegrationTest, LeaderKilledMidLoadAndRestartedLosesNoAcknowledgedEn
   ExpectIdenticalChains(Marker(survivor), acknowledged);
   EXPECT_GT(acknowledged.size(), kKillAfter);
   (void)after_kill;
+}
+
+// Three orderers started with no channel join the etcdraft channel at run
+// time through their admin service (`loomctl orderer join`), then order.
+TEST_F(RaftIntegrationTest, OrderersJoinTheRaftChannelAtRunTimeThroughLoomctl) {
+  for (size_t i = 0; i < kNodes; ++i) StartNode(i, /*join_at_start=*/false);
+  std::string admin_msp =
+      cryptogen::UserFolder(network_->crypto_dir(), network_->Org("OrdererOrg"), "Admin") + "/msp";
+  for (size_t i = 0; i < kNodes; ++i) {
+    ProcessResult joined =
+        RunToCompletion(LOOMCTL_BIN, {"orderer", "join", "--node", processes_[i]->address(), "--msp",
+                                      admin_msp, "--msp-id", "OrdererMSP", network_->genesis_file()});
+    ASSERT_EQ(joined.exit_code, 0) << RaftOrdererName(i) << ": " << joined.output;
+  }
+  constexpr size_t kEnvelopes = 150;
+  std::vector<SignedTransaction> batch = Transactions(kEnvelopes, "joined-");
+  std::vector<std::string> envelopes;
+  for (const auto& transaction : batch) envelopes.push_back(transaction.envelope);
+  BroadcastResult result = BroadcastAll(Connect(2), envelopes, SecondsFromNow(60));
+  ASSERT_EQ(result.responses.size(), kEnvelopes);
+  std::set<std::string> acknowledged;
+  for (size_t k = 0; k < kEnvelopes; ++k) {
+    EXPECT_EQ(result.responses[k].status(), common::SUCCESS) << result.responses[k].info();
+    acknowledged.insert(batch[k].tx_id);
+  }
+  ExpectIdenticalChains(Marker(0), acknowledged);
 }
 
 // Snapshots every 64 entries (the least libraft is given), so a member that
