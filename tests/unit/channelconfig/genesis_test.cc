@@ -544,9 +544,8 @@ TEST(RaftGenesisTest, ConsentersAndOptions) {
   EXPECT_EQ(orderer.raft_options->max_inflight_blocks, scenario.orderer.raft.max_inflight_blocks);
   EXPECT_EQ(orderer.raft_options->snapshot_interval_size, scenario.orderer.raft.snapshot_interval_size);
   EXPECT_EQ(orderer.raft_options->snapshot_interval_size, 16u * 1024 * 1024);
-  EXPECT_EQ(
-      orderer.orgs.at("OrdererOrg").endpoints,
-      (std::vector<std::string>{"orderer0.example.com:7050", "127.0.0.1:7150", "127.0.0.1:7250"}));
+  EXPECT_EQ(orderer.orgs.at("OrdererOrg").endpoints,
+            (std::vector<std::string>{"orderer0.example.com:7050", "127.0.0.1:7150", "127.0.0.1:7250"}));
   EXPECT_EQ(config->orderer_addresses, orderer.orgs.at("OrdererOrg").endpoints);
 
   // A missing TLS certificate is named.

@@ -394,7 +394,7 @@ TEST_F(TxSimulatorTest, CommitsAfterTheStartAreInvisible) {
 TEST_F(TxSimulatorTest, InvalidKeysAreRefusedByName) {
   auto sim = NewSimulator();
   for (const std::string& bad : {std::string(), std::string("\xFF"), std::string("ok\xC0\x80"),
-                                std::string("\xED\xA0\x80"), std::string("cut\xE2\x82")}) {
+                                 std::string("\xED\xA0\x80"), std::string("cut\xE2\x82")}) {
     Status put = sim->PutState("cc", bad, "v");
     EXPECT_TRUE(put.IsInvalidArgument()) << PrintableBytes(bad) << ": " << put.ToString();
     EXPECT_NE(put.message().find("'" + PrintableBytes(bad) + "'"), std::string::npos) << put.message();
