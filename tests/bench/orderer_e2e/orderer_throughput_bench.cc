@@ -58,8 +58,10 @@
 #include "core/crypto/ecdsa.h"
 #include "core/msp/signing_identity.h"
 #include "core/orderer/deliver_handler.h"
+#include "core/orderer/envelope_tx_id.h"
 #include "core/orderer/seek_envelope.h"
 #include "core/protocol/envelope.h"
+#include "core/protocol/wire_fields.h"
 #include "core/util/file_util.h"
 #include "orderer/ab.pb.h"
 #include "tests/integration/orderer/net_util.h"
@@ -212,58 +214,20 @@ double OpensslVerifyRate() {
 
 // ---- Wire walking (the deliver side must stay cheap: it shares the cores) ----
 
-bool ReadVarint(std::string_view* bytes, uint64_t* value) {
-  *value = 0;
-  for (int shift = 0; shift < 64 && !bytes->empty(); shift += 7) {
-    uint8_t byte = static_cast<uint8_t>(bytes->front());
-    bytes->remove_prefix(1);
-    *value |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
-}
-
-// Calls `on_field(field_number, bytes)` for every length-delimited field of
-// a protobuf message; false when the message is malformed.
-template <typename OnField>
-bool ForEachBytesField(std::string_view message, OnField on_field) {
-  while (!message.empty()) {
-    uint64_t tag, value;
-    if (!ReadVarint(&message, &tag)) return false;
-    switch (tag & 7) {
-      case 0:
-        if (!ReadVarint(&message, &value)) return false;
-        break;
-      case 1:
-        if (message.size() < 8) return false;
-        message.remove_prefix(8);
-        break;
-      case 5:
-        if (message.size() < 4) return false;
-        message.remove_prefix(4);
-        break;
-      case 2:
-        if (!ReadVarint(&message, &value) || value > message.size()) return false;
-        on_field(static_cast<int>(tag >> 3), message.substr(0, value));
-        message.remove_prefix(value);
-        break;
-      default: return false;
-    }
-  }
-  return true;
-}
+using protocol::ForEachBytesField;
+using protocol::ReadVarint;
 
 std::string_view BytesField(std::string_view message, int number) {
   std::string_view found;
   ForEachBytesField(message, [&](int field, std::string_view bytes) {
     if (field == number) found = bytes;
+    return true;
   });
   return found;
 }
 
-// Envelope.payload → Payload.header → Header.channel_header → ChannelHeader.tx_id
 std::string_view TxIdOf(std::string_view envelope) {
-  return BytesField(BytesField(BytesField(BytesField(envelope, 1), 1), 1), 5);
+  return orderer::EnvelopeTxId(envelope).value_or(std::string_view());
 }
 
 // CPU seconds (user + system) process `pid` used so far; 0 when unknown.
@@ -604,14 +568,15 @@ class Run {
         SteadyClock::time_point now = SteadyClock::now();
         std::lock_guard<std::mutex> lock(mutex);
         ForEachBytesField(BytesField(block, 2), [&](int field, std::string_view envelope) {  // Block.data
-          if (field != 1) return;                                                            // BlockData.data
+          if (field != 1) return true;                                                       // BlockData.data
           auto found = index_of_.find(std::string(TxIdOf(envelope)));
-          if (found == index_of_.end()) return;
+          if (found == index_of_.end()) return true;
           Sample& sample = samples_[found->second];
           if (sample.deliveries++ == 0) {
             sample.delivered = now;
             ++delivered;
           }
+          return true;
         });
         changed.notify_all();
       }
@@ -845,11 +810,12 @@ class Run {
             ReadVarint(&rest, &arrival.number);
           }
           ForEachBytesField(BytesField(block, 2), [&](int field, std::string_view envelope) {
-            if (field != 1) return;
+            if (field != 1) return true;
             auto found = index_of_.find(std::string(TxIdOf(envelope)));
-            if (found == index_of_.end() || found->second < begin || found->second >= end) return;
+            if (found == index_of_.end() || found->second < begin || found->second >= end) return true;
             arrival.newest_sent_ns = std::max(arrival.newest_sent_ns, sent_ns_[found->second].load());
             if (n == audit_node) samples_[found->second].deliveries++;
+            return true;
           });
           if (started[n]++ > 0) arrivals[n].push_back(arrival);  // the first is the newest before the run
           changed.notify_all();
