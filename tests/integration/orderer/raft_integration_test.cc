@@ -307,7 +307,11 @@ TEST_F(RaftIntegrationTest, LeaderKilledMidLoadAndRestartedLosesNoAcknowledgedEn
   // The old leader restarts from its data and catches up.
   StartNode(leader);
   ExpectIdenticalChains(Marker(survivor), acknowledged);
-  EXPECT_GT(acknowledged.size(), kKillAfter);
+  // At least the replies seen before the kill; whether load envelopes are
+  // also acknowledged after it depends on how many were already in flight
+  // to the dead leader (all of them on a slow, sanitized build). Ordering
+  // after the failover is shown by the markers sent to a survivor above.
+  EXPECT_GE(acknowledged.size(), kKillAfter);
   (void)after_kill;
 }
 
