@@ -83,7 +83,7 @@ struct Actions {
 
 class BroadcastReactor final : public RawReactor, public RefCounted {
  public:
-  BroadcastReactor(const BroadcastHandler* handler, WorkerPool* workers, size_t max_in_flight,
+  BroadcastReactor(const BroadcastHandler* handler, util::WorkerPool* workers, size_t max_in_flight,
                    ActiveStreams* streams)
       : RefCounted(streams),
         handler_(handler),
@@ -200,7 +200,7 @@ class BroadcastReactor final : public RawReactor, public RefCounted {
   }
 
   const BroadcastHandler* handler_;
-  WorkerPool* workers_;
+  util::WorkerPool* workers_;
   const size_t max_in_flight_;
 
   grpc::ByteBuffer request_;  // owned by the outstanding read
@@ -220,7 +220,7 @@ class BroadcastReactor final : public RawReactor, public RefCounted {
 
 class DeliverReactor final : public RawReactor, public RefCounted {
  public:
-  DeliverReactor(const DeliverHandler* handler, WorkerPool* workers, DeliverStreamEvents* events,
+  DeliverReactor(const DeliverHandler* handler, util::WorkerPool* workers, DeliverStreamEvents* events,
                  ActiveStreams* streams)
       : RefCounted(streams), handler_(handler), workers_(workers), events_(events) {
     if (events_) events_->OnDeliverStreamOpened();
@@ -400,7 +400,7 @@ class DeliverReactor final : public RawReactor, public RefCounted {
   }
 
   const DeliverHandler* handler_;
-  WorkerPool* workers_;
+  util::WorkerPool* workers_;
   DeliverStreamEvents* events_;
 
   grpc::ByteBuffer request_;
@@ -425,7 +425,7 @@ class AtomicBroadcastService final
           ::orderer::AtomicBroadcast::WithRawCallbackMethod_Deliver<::orderer::AtomicBroadcast::Service>> {
  public:
   AtomicBroadcastService(const BroadcastHandler* broadcast, const DeliverHandler* deliver,
-                         WorkerPool* workers, AtomicBroadcastOptions options)
+                         util::WorkerPool* workers, AtomicBroadcastOptions options)
       : broadcast_(broadcast), deliver_(deliver), workers_(workers), options_(options) {}
 
   RawReactor* Broadcast(grpc::CallbackServerContext*) override {
@@ -439,7 +439,7 @@ class AtomicBroadcastService final
  private:
   const BroadcastHandler* broadcast_;
   const DeliverHandler* deliver_;
-  WorkerPool* workers_;
+  util::WorkerPool* workers_;
   AtomicBroadcastOptions options_;
 };
 
@@ -466,7 +466,8 @@ bool ActiveStreams::WaitForNone(std::chrono::steady_clock::time_point deadline) 
 }
 
 std::unique_ptr<grpc::Service> MakeAtomicBroadcastService(const BroadcastHandler* broadcast,
-                                                          const DeliverHandler* deliver, WorkerPool* workers,
+                                                          const DeliverHandler* deliver,
+                                                          util::WorkerPool* workers,
                                                           AtomicBroadcastOptions options) {
   return std::make_unique<AtomicBroadcastService>(broadcast, deliver, workers, options);
 }

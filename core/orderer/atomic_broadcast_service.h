@@ -31,7 +31,7 @@
 #include "core/orderer/broadcast_handler.h"
 #include "core/orderer/deliver_handler.h"
 #include "core/orderer/ordering_channel.h"
-#include "core/orderer/worker_pool.h"
+#include "core/util/worker_pool.h"
 
 namespace grpc {
 class Service;
@@ -76,7 +76,8 @@ struct AtomicBroadcastOptions {
 
 // `broadcast`, `deliver` and `workers` must outlive the service.
 std::unique_ptr<grpc::Service> MakeAtomicBroadcastService(const BroadcastHandler* broadcast,
-                                                          const DeliverHandler* deliver, WorkerPool* workers,
+                                                          const DeliverHandler* deliver,
+                                                          util::WorkerPool* workers,
                                                           AtomicBroadcastOptions options = {});
 
 }  // namespace loom::orderer

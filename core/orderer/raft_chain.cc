@@ -8,7 +8,7 @@
 
 #include "core/orderer/envelope_tx_id.h"
 #include "core/orderer/raft_applier.h"
-#include "core/orderer/worker_pool.h"
+#include "core/util/worker_pool.h"
 #include "core/protocol/envelope.h"
 #include "core/raft/cluster_transport.h"
 #include "core/raft/event_loop.h"
@@ -360,7 +360,7 @@ void RaftChain::OnForwarded(std::string payload, std::function<void(Status)> rep
   forwarded->reply = std::move(reply);
   forwarded_.push_back(forwarded);
   const auto& check = options_.context->check_forwarded;
-  WorkerPool* workers = options_.context->check_workers;
+  util::WorkerPool* workers = options_.context->check_workers;
   if (!check) {
     forwarded->verdict = Status::Ok();
   } else if (workers == nullptr) {

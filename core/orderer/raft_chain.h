@@ -53,6 +53,9 @@
 #include "core/protocol/signer.h"
 #include "core/util/status.h"
 
+namespace loom::util {
+class WorkerPool;
+}  // namespace loom::util
 namespace loom::raft {
 class EventLoop;
 class ClusterTransport;
@@ -61,7 +64,6 @@ class ClusterTransport;
 namespace loom::orderer {
 
 class RaftApplier;
-class WorkerPool;
 
 // What every Raft channel of one node shares. Must outlive the channels.
 struct RaftContext {
@@ -74,7 +76,7 @@ struct RaftContext {
   std::function<Status(std::string_view envelope)> check_forwarded;
   // Optional: runs check_forwarded off the loop thread (the loop keeps
   // Raft's heartbeats and appends going meanwhile). Must outlive the channels.
-  WorkerPool* check_workers = nullptr;
+  util::WorkerPool* check_workers = nullptr;
   // One line for the node's log.
   std::function<void(const std::string& line)> log;
 };

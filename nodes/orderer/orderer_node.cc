@@ -19,7 +19,7 @@
 #include "core/orderer/deliver_handler.h"
 #include "core/orderer/orderer_admin.h"
 #include "core/orderer/raft_chain.h"
-#include "core/orderer/worker_pool.h"
+#include "core/util/worker_pool.h"
 #include "core/protocol/block_file.h"
 #include "core/protocol/signer.h"
 #include "core/raft/cluster_transport.h"
@@ -69,7 +69,7 @@ struct RaftHost {
   std::unique_ptr<raft::EventLoop> loop;
   std::unique_ptr<raft::ClusterTransport> transport;
   // Leaders check forwarded envelopes here, not on the loop thread.
-  std::unique_ptr<WorkerPool> check_workers;
+  std::unique_ptr<util::WorkerPool> check_workers;
   RaftContext context;
 
   static Result<std::unique_ptr<RaftHost>> Start(const HostPort& cluster_address,
@@ -90,7 +90,7 @@ struct RaftHost {
     host->context.loop = host->loop.get();
     host->context.transport = host->transport.get();
     host->context.self_address = cluster_address.ToString();
-    host->check_workers = std::make_unique<WorkerPool>();
+    host->check_workers = std::make_unique<util::WorkerPool>();
     host->context.check_workers = host->check_workers.get();
     host->context.log = std::move(log);
     return host;
@@ -126,7 +126,7 @@ struct OrdererNode::State {
   ActiveStreams active_streams;  // outlives the reactors the workers may still hold
   std::unique_ptr<BroadcastHandler> broadcast;
   std::unique_ptr<DeliverHandler> deliver;
-  std::unique_ptr<WorkerPool> workers;  // drained before the handlers its tasks call go
+  std::unique_ptr<util::WorkerPool> workers;  // drained before the handlers its tasks call go
   std::unique_ptr<grpc::Service> atomic_broadcast;
   std::unique_ptr<trace::ObserverService> observer;
   std::unique_ptr<OrdererAdmin> admin;
@@ -256,7 +256,7 @@ Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig&
   }
   LOOM_RETURN_IF_ERROR(state->OpenChannels(join_blocks));
 
-  state->workers = std::make_unique<WorkerPool>();
+  state->workers = std::make_unique<util::WorkerPool>();
   state->deliver = std::make_unique<DeliverHandler>(&state->registry);
   AtomicBroadcastOptions service_options;
   service_options.deliver_events = telemetry;

@@ -22,7 +22,7 @@
 #include "core/orderer/channel.h"
 #include "core/orderer/deliver_handler.h"
 #include "core/orderer/log_entry.h"
-#include "core/orderer/worker_pool.h"
+#include "core/util/worker_pool.h"
 #include "core/protocol/block_header.h"
 #include "core/protocol/block_signature.h"
 #include "core/protocol/envelope.h"
@@ -56,7 +56,7 @@ class RealOrderer {
     EXPECT_TRUE(registry_.Add(channel).ok());
     broadcast_ = std::make_unique<BroadcastHandler>(&registry_);
     deliver_ = std::make_unique<DeliverHandler>(&registry_);
-    workers_ = std::make_unique<WorkerPool>(2);
+    workers_ = std::make_unique<util::WorkerPool>(2);
     AtomicBroadcastOptions options;
     options.deliver_events = &events_;
     service_ = MakeAtomicBroadcastService(broadcast_.get(), deliver_.get(), workers_.get(), options);
@@ -81,7 +81,7 @@ class RealOrderer {
   CountingDeliverEvents events_;
   std::unique_ptr<BroadcastHandler> broadcast_;
   std::unique_ptr<DeliverHandler> deliver_;
-  std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<util::WorkerPool> workers_;
   std::unique_ptr<grpc::Service> service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

@@ -16,7 +16,7 @@
 #include "core/orderer/broadcast_handler.h"
 #include "core/orderer/deliver_handler.h"
 #include "core/orderer/seek_envelope.h"
-#include "core/orderer/worker_pool.h"
+#include "core/util/worker_pool.h"
 #include "core/protocol/block.h"
 #include "orderer/ab.grpc.pb.h"
 #include "tests/support/orderer_network.h"
@@ -52,7 +52,7 @@ class DeliverStreamTest : public ::testing::Test {
 
     broadcast_ = std::make_unique<BroadcastHandler>(&registry_);
     deliver_ = std::make_unique<DeliverHandler>(&registry_, [this] { return Now(); });
-    workers_ = std::make_unique<WorkerPool>(2);
+    workers_ = std::make_unique<util::WorkerPool>(2);
     service_ = MakeAtomicBroadcastService(broadcast_.get(), deliver_.get(), workers_.get());
     grpc::ServerBuilder builder;
     int port = 0;
@@ -114,7 +114,7 @@ class DeliverStreamTest : public ::testing::Test {
   std::shared_ptr<TestChannel> channel_;
   std::unique_ptr<BroadcastHandler> broadcast_;
   std::unique_ptr<DeliverHandler> deliver_;
-  std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<util::WorkerPool> workers_;
   std::unique_ptr<grpc::Service> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<::orderer::AtomicBroadcast::Stub> stub_;

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-namespace loom::orderer {
+namespace loom::util {
 
 class WorkerPool {
  public:
@@ -37,4 +37,4 @@ class WorkerPool {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace loom::orderer
+}  // namespace loom::util

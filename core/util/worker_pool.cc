@@ -1,6 +1,6 @@
-#include "core/orderer/worker_pool.h"
+#include "core/util/worker_pool.h"
 
-namespace loom::orderer {
+namespace loom::util {
 
 WorkerPool::WorkerPool(size_t threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -41,4 +41,4 @@ void WorkerPool::Run() {
   }
 }
 
-}  // namespace loom::orderer
+}  // namespace loom::util
