@@ -68,6 +68,7 @@
 #include "tests/integration/orderer/orderer_client.h"
 #include "tests/integration/orderer/orderer_process.h"
 #include "tests/support/orderer_network.h"
+#include "tests/support/verify_ceiling.h"
 
 namespace loom::testing {
 namespace {
@@ -156,60 +157,6 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
     return std::nullopt;
   }
   return options;
-}
-
-double SecondsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
-// ---- Verify ceiling ----
-
-// Verifies `signature` over `message` on `threads` threads for about
-// `seconds`; verifications per second over all threads.
-double VerifyRate(const crypto::PublicKey& key, const std::string& message, const std::string& signature,
-                  int threads, double seconds) {
-  std::atomic<uint64_t> total{0};
-  std::atomic<bool> failed{false};
-  SteadyClock::time_point start = SteadyClock::now();
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      uint64_t count = 0;
-      while (SecondsSince(start) < seconds) {
-        for (int i = 0; i < 16; ++i) {
-          if (!key.Verify(message, signature).ok()) failed = true;
-        }
-        count += 16;
-      }
-      total += count;
-    });
-  }
-  for (std::thread& worker : workers) worker.join();
-  double elapsed = SecondsSince(start);
-  if (failed) {
-    std::fprintf(stderr, "verify loop: a valid signature failed to verify\n");
-    return 0;
-  }
-  return static_cast<double>(total.load()) / elapsed;
-}
-
-// `openssl speed -seconds 2 ecdsap256` verify/s (one core), or 0 when the
-// binary is missing or its output is not understood.
-double OpensslVerifyRate() {
-  FILE* pipe = popen("openssl speed -seconds 2 ecdsap256 2>/dev/null", "r");
-  if (pipe == nullptr) return 0;
-  std::string output;
-  char buffer[512];
-  while (std::fgets(buffer, sizeof(buffer), pipe) != nullptr) output += buffer;
-  pclose(pipe);
-  // "... 256 bits ecdsa (nistp256)   0.0000s   0.0001s  39120.5  12919.3"
-  size_t at = output.rfind("(nistp256)");
-  if (at == std::string::npos) return 0;
-  size_t end = output.find('\n', at);
-  std::string line = output.substr(at, end == std::string::npos ? std::string::npos : end - at);
-  size_t last_space = line.find_last_of(" \t");
-  if (last_space == std::string::npos) return 0;
-  return std::strtod(line.c_str() + last_space + 1, nullptr);
 }
 
 // ---- Wire walking (the deliver side must stay cheap: it shares the cores) ----
