@@ -69,6 +69,7 @@ Status KvLedger::Recover() {
                                 std::to_string(block.data().data_size()) + " transactions; cannot replay it");
     }
     Status status = AddBlockWrites(block, codes, &batch);
+    if (status.ok()) status = AddBlockExtras(block, codes, &batch);
     if (!status.ok()) return Status::Corruption(blocks_->dir() + ": cannot replay " + status.message());
     LOOM_RETURN_IF_ERROR(db_->Write(&batch));
     recovery_notes_.push_back("replayed " + BlockName(number) + " into the state (savepoint was behind)");
@@ -99,6 +100,19 @@ Status KvLedger::AddBlockWrites(const common::Block& block, std::string_view cod
   return Status::Ok();
 }
 
+Status KvLedger::AddBlockExtras(const common::Block& block, std::string_view codes,
+                                LedgerDb::Batch* batch) const {
+  if (!options_.block_extras) return Status::Ok();
+  auto extras = options_.block_extras(*this, block, codes);
+  if (!extras.ok()) return extras.status().WithContext(BlockName(block.header().number()) + " extras");
+  for (const auto& [key, value] : *extras) batch->Put(std::string(1, kExtraPrefix) + key, value);
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> KvLedger::GetExtra(std::string_view key) const {
+  return db_->Get(std::string(1, kExtraPrefix) + std::string(key));
+}
+
 Status KvLedger::Commit(const common::Block& block, const std::vector<uint8_t>& validation_codes) {
   std::lock_guard<std::mutex> lock(commit_mutex_);
   if (!failure_.ok()) {
@@ -118,6 +132,7 @@ Status KvLedger::Commit(const common::Block& block, const std::vector<uint8_t>& 
   const std::string codes(validation_codes.begin(), validation_codes.end());
   LedgerDb::Batch batch;
   LOOM_RETURN_IF_ERROR(AddBlockWrites(block, codes, &batch));
+  LOOM_RETURN_IF_ERROR(AddBlockExtras(block, codes, &batch));
 
   common::Block stored = block;
   protocol::EnsureMetadataSlots(&stored);

@@ -7,6 +7,7 @@
 //                state      's' ...   (state_db.h)
 //                history    'h' ...   (history_db.h)
 //                savepoint  'p' -> 0x01 (format) + u64be(last committed block number)
+//                extras     'x' + key -> value   (KvLedgerOptions::block_extras)
 //
 // Commit(block, codes) stores the block with `codes` in its
 // TRANSACTIONS_FILTER metadata (one protos.TxValidationCode byte per tx),
@@ -28,8 +29,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/common.pb.h"
@@ -41,6 +44,8 @@
 
 namespace loom::ledger {
 
+class KvLedger;
+
 struct KvLedgerOptions {
   BlockStoreOptions block_store;
   // Test hook, called after a block is appended and fsynced but before its
@@ -48,6 +53,15 @@ struct KvLedgerOptions {
   // crash would: Commit returns it, the block is stored, the state is not,
   // and every later Commit fails until the ledger is reopened (and replays).
   std::function<Status(uint64_t block_number)> before_state_commit;
+  // Extra key/values a layer above keeps per block (the peer's state hash),
+  // computed from the block and its codes and written in the block's state
+  // batch, so they are exactly as durable as its state; called again for
+  // every block Open replays. `ledger` reads the extras of earlier blocks
+  // (GetExtra). Called before the block is appended: an error makes Commit
+  // return it with nothing stored (Open: Corruption naming the block).
+  std::function<Result<std::vector<std::pair<std::string, std::string>>>(
+      const KvLedger& ledger, const common::Block& block, std::string_view codes)>
+      block_extras;
 };
 
 // One entry of GetHistoryForKey, as Fabric's queryresult.KeyModification.
@@ -93,10 +107,14 @@ class KvLedger {
   Result<std::vector<KeyModification>> GetHistoryForKey(std::string_view ns, std::string_view key,
                                                         HistoryOrder order, size_t limit = 0) const;
 
+  // The value block_extras stored under `key`; nullopt when none.
+  Result<std::optional<std::string>> GetExtra(std::string_view key) const;
+
   // What Open recovered or replayed, for the node's log.
   const std::vector<std::string>& recovery_notes() const { return recovery_notes_; }
 
   static constexpr std::string_view kSavepointKey = "p";
+  static constexpr char kExtraPrefix = 'x';
 
  private:
   KvLedger(KvLedgerOptions options, std::unique_ptr<BlockStore> blocks, std::unique_ptr<LedgerDb> db);
@@ -104,6 +122,8 @@ class KvLedger {
   // Adds the state, history and savepoint writes of `block` to `batch`.
   // InvalidArgument when a VALID transaction's write set cannot be parsed.
   static Status AddBlockWrites(const common::Block& block, std::string_view codes, LedgerDb::Batch* batch);
+  // Adds block_extras' entries for `block` to `batch` (when set).
+  Status AddBlockExtras(const common::Block& block, std::string_view codes, LedgerDb::Batch* batch) const;
 
   const KvLedgerOptions options_;
   std::unique_ptr<BlockStore> blocks_;
