@@ -6,20 +6,15 @@
 #include <utility>
 
 #include "core/channelconfig/policy_manager.h"
-#include "core/crypto/hash.h"
+#include "core/orderer/block_check.h"
 #include "core/orderer/seek_envelope.h"
 #include "core/protocol/block_header.h"
-#include "core/protocol/block_signature.h"
 #include "orderer/ab.grpc.pb.h"
 
 namespace loom::orderer {
 namespace {
 
 constexpr int kMaxReconnectBackoffMs = 5000;
-
-std::string Hex(const std::string& bytes) {
-  return bytes.empty() ? "(empty)" : crypto::HexEncode(bytes);
-}
 
 std::shared_ptr<grpc::ChannelCredentials> Credentials(const DeliverBlockPullerOptions& options) {
   if (options.tls_root_certs_pem.empty()) return grpc::InsecureChannelCredentials();
@@ -210,45 +205,7 @@ DeliverBlockPuller::Fetch DeliverBlockPuller::FetchRange(const Endpoint& endpoin
 
 Status DeliverBlockPuller::CheckBlock(const common::Block& block, uint64_t number,
                                       const std::optional<std::string>& previous_hash) const {
-  std::string what = "block " + std::to_string(number);
-  if (!block.has_header()) return Status::Corruption(what + ": has no header");
-  const common::BlockHeader& header = block.header();
-  if (header.number() != number) {
-    return Status::Corruption(what + ": the orderer sent block " + std::to_string(header.number()) +
-                              " (header number) instead");
-  }
-  std::string data_hash = protocol::ComputeDataHash(block.data());
-  if (header.data_hash() != data_hash) {
-    return Status::Corruption(what + ": the header's data hash " + Hex(header.data_hash()) +
-                              " does not match its data (" + Hex(data_hash) + ")");
-  }
-  if (previous_hash && header.previous_hash() != *previous_hash) {
-    return Status::Corruption(what + ": previous hash " + Hex(header.previous_hash()) +
-                              " is not the header hash of block " + std::to_string(number - 1) + " (" +
-                              Hex(*previous_hash) + ")");
-  }
-  if (number == 0) {
-    if (options_.genesis_header_hash.empty()) {
-      return Status::PermissionDenied(what +
-                                      ": the genesis block carries no orderer signature, and no "
-                                      "genesis header hash was given to check it against");
-    }
-    std::string header_hash = protocol::BlockHeaderHash(header);
-    if (header_hash != options_.genesis_header_hash) {
-      return Status::Corruption(what + ": header hash " + Hex(header_hash) +
-                                " is not the channel's genesis block (" + Hex(options_.genesis_header_hash) +
-                                ")");
-    }
-    return Status::Ok();
-  }
-  auto signatures = protocol::BlockSignatureSet(block);
-  if (!signatures.ok()) return Status::Corruption(what + ": " + signatures.status().message());
-  Status allowed = policies_->Evaluate(kBlockValidationPolicyPath, *signatures);
-  if (!allowed.ok()) {
-    return Status::PermissionDenied(what + ": its orderer signatures do not satisfy " +
-                                    kBlockValidationPolicyPath + ": " + allowed.message());
-  }
-  return Status::Ok();
+  return CheckDeliveredBlock(block, number, previous_hash, *policies_, options_.genesis_header_hash);
 }
 
 }  // namespace loom::orderer

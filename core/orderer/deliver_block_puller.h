@@ -10,8 +10,8 @@
 // open one stream per `range_size` blocks; the cache holds at most one range
 // and a block leaves it when it is returned (asking again re-fetches).
 //
-// Every block is checked before it is cached or returned, first failure
-// wins:
+// Every block is checked (CheckDeliveredBlock, block_check.h) before it is
+// cached or returned, first failure wins:
 //   header number is not the one asked for                  Corruption
 //   header data hash != SHA-256 of its data                 Corruption
 //   previous_hash != the header hash of the block before it
@@ -55,6 +55,7 @@
 #include <vector>
 
 #include "common/common.pb.h"
+#include "core/orderer/block_check.h"
 #include "core/orderer/block_puller.h"
 #include "core/protocol/signer.h"
 #include "core/util/status.h"
@@ -67,8 +68,6 @@ class PolicyManager;
 }  // namespace loom::channelconfig
 
 namespace loom::orderer {
-
-inline constexpr char kBlockValidationPolicyPath[] = "/Channel/Orderer/BlockValidation";
 
 struct DeliverBlockPullerOptions {
   std::vector<std::string> endpoints;             // "host:port" of the other orderers' Deliver service
