@@ -306,7 +306,7 @@ class DeliverReactor final : public RawReactor, public RefCounted {
       return;
     }
     SeekRequest request = std::move(std::get<SeekRequest>(checked));
-    std::shared_ptr<OrderingChannel> channel = request.channel;
+    std::shared_ptr<DeliverSource> channel = request.channel;
     channel_id_ = channel->channel_id();
     if (events_) events_->OnDeliverRequestReceived(channel_id_);
     auto listener = channel->AddBlockListener([this](uint64_t) {
@@ -360,14 +360,14 @@ class DeliverReactor final : public RawReactor, public RefCounted {
         // Read before waiting_ is set: from then on the listener may start
         // the next Pump, which advances the cursor.
         uint64_t next = cursor_->next_number();
-        std::shared_ptr<OrderingChannel> channel = cursor_->request().channel;
+        std::shared_ptr<DeliverSource> channel = cursor_->request().channel;
         std::unique_lock lock(mutex_);
         if (finished_) return;
         waiting_ = true;
         lock.unlock();
         // A block appended between TryNext and setting waiting_ found no
         // waiter; look again.
-        if (channel->block_store().Height() > next) {
+        if (channel->deliverable_height() > next) {
           lock.lock();
           if (!waiting_) return;  // the listener took it
           waiting_ = false;

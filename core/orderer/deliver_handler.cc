@@ -12,8 +12,6 @@
 namespace loom::orderer {
 namespace {
 
-constexpr char kReadersPolicy[] = "/Channel/Readers";
-
 DeliverStatus Refuse(common::Status status, std::string info) {
   return DeliverStatus{status, std::move(info)};
 }
@@ -49,7 +47,7 @@ DeliverAccess::DeliverAccess(protocol::SignedData request, Clock::time_point exp
       checked_under_(std::move(admitted_under)),
       now_(std::move(now)) {}
 
-Status DeliverAccess::Recheck(const OrderingChannel& channel) {
+Status DeliverAccess::Recheck(const DeliverSource& channel) {
   if (!now_) return Status::Ok();
   Clock::time_point now = now_();
   if (now > expires_at_) {
@@ -62,7 +60,7 @@ Status DeliverAccess::Recheck(const OrderingChannel& channel) {
   // pointers mean the same config.
   if (current == checked_under_) return Status::Ok();
   Status allowed =
-      CheckSigner(*current, kReadersPolicy, request_, "read channel " + channel.channel_id(), now);
+      CheckSigner(*current, channel.readers_policy(), request_, "read channel " + channel.channel_id(), now);
   if (!allowed.ok()) {
     return Status::PermissionDenied(protocol::DescribeIdentity(request_.identity) +
                                     " may no longer read channel " + channel.channel_id() +
@@ -81,8 +79,8 @@ DeliverCursor::Step DeliverCursor::TryNext() {
     step.kind = Step::kDone;
     return step;
   }
-  const ledger::BlockStore& store = request_.channel->block_store();
-  if (next_ >= store.Height()) {
+  uint64_t height = request_.channel->deliverable_height();
+  if (next_ >= height) {
     if (request_.channel->stopped()) {
       done_ = true;
       step.kind = Step::kDone;
@@ -96,7 +94,7 @@ DeliverCursor::Step DeliverCursor::TryNext() {
     step.status =
         Refuse(common::NOT_FOUND, "block " + std::to_string(next_) + " of channel " +
                                       request_.channel->channel_id() + " does not exist yet (height " +
-                                      std::to_string(store.Height()) + ") and FAIL_IF_NOT_READY was asked");
+                                      std::to_string(height) + ") and FAIL_IF_NOT_READY was asked");
     return step;
   }
   Status allowed = request_.access.Recheck(*request_.channel);
@@ -106,7 +104,7 @@ DeliverCursor::Step DeliverCursor::TryNext() {
     step.status = Refuse(common::FORBIDDEN, allowed.message());
     return step;
   }
-  auto bytes = store.GetBlockBytes(next_);
+  auto bytes = request_.channel->GetBlockBytes(next_);
   if (!bytes.ok()) {
     done_ = true;
     step.kind = Step::kDone;
@@ -130,7 +128,7 @@ DeliverCursor::Step DeliverCursor::Next(std::chrono::steady_clock::time_point de
   Step step = TryNext();
   if (step.kind != Step::kWait) return step;
   // A finished `done_` is handled by TryNext; here the block is just missing.
-  if (!request_.channel->block_store().WaitForBlock(next_, deadline)) {
+  if (!request_.channel->WaitForBlock(next_, deadline)) {
     if (std::chrono::steady_clock::now() < deadline) {
       done_ = true;
       step.kind = Step::kDone;
@@ -144,7 +142,16 @@ DeliverCursor::Step DeliverCursor::Next(std::chrono::steady_clock::time_point de
 
 DeliverHandler::DeliverHandler(const ChannelRegistry* channels, std::function<Clock::time_point()> now,
                                std::chrono::seconds time_window)
-    : channels_(channels), now_(std::move(now)), time_window_(time_window) {}
+    : DeliverHandler(
+          [channels](const std::string& id) -> std::shared_ptr<DeliverSource> { return channels->Find(id); },
+          "orderer", std::move(now), time_window) {}
+
+DeliverHandler::DeliverHandler(FindSourceFn find, std::string node_kind,
+                               std::function<Clock::time_point()> now, std::chrono::seconds time_window)
+    : find_(std::move(find)),
+      node_kind_(std::move(node_kind)),
+      now_(std::move(now)),
+      time_window_(time_window) {}
 
 std::variant<SeekRequest, DeliverStatus> DeliverHandler::Check(std::string_view envelope_bytes) const {
   auto parsed = protocol::ParseEnvelopeBytes(envelope_bytes);
@@ -164,15 +171,15 @@ std::variant<SeekRequest, DeliverStatus> DeliverHandler::Check(std::string_view 
     return Refuse(common::BAD_REQUEST,
                   "envelope timestamp " +
                       google::protobuf::util::TimeUtil::ToString(channel_header.timestamp()) +
-                      " is more than " + FormatSeconds(time_window_) + " from the orderer's time");
+                      " is more than " + FormatSeconds(time_window_) + " from the " + node_kind_ + "'s time");
   }
   if (channel_header.channel_id().empty())
     return Refuse(common::BAD_REQUEST, "channel header has no channel id");
 
-  std::shared_ptr<OrderingChannel> channel = channels_->Find(channel_header.channel_id());
+  std::shared_ptr<DeliverSource> channel = find_(channel_header.channel_id());
   if (channel == nullptr) {
     return Refuse(common::NOT_FOUND,
-                  "channel " + channel_header.channel_id() + " is not served by this orderer");
+                  "channel " + channel_header.channel_id() + " is not served by this " + node_kind_);
   }
 
   const common::Envelope& envelope = parsed->envelope;
@@ -181,8 +188,8 @@ std::variant<SeekRequest, DeliverStatus> DeliverHandler::Check(std::string_view 
   if (envelope.signature().empty()) return Refuse(common::FORBIDDEN, "request is not signed");
   protocol::SignedData signed_data{envelope.payload(), creator, envelope.signature()};
   std::shared_ptr<const channelconfig::PolicyManager> policies = channel->policy_manager();
-  Status allowed =
-      CheckSigner(*policies, kReadersPolicy, signed_data, "read channel " + channel_header.channel_id(), now);
+  Status allowed = CheckSigner(*policies, channel->readers_policy(), signed_data,
+                               "read channel " + channel_header.channel_id(), now);
   if (!allowed.ok()) return Refuse(common::FORBIDDEN, allowed.message());
   // The check above deserialized it (the MSP caches it), so this cannot fail.
   auto requester = policies->msps().DeserializeIdentity(creator);
@@ -196,7 +203,7 @@ std::variant<SeekRequest, DeliverStatus> DeliverHandler::Check(std::string_view 
   if (!seek.has_start()) return Refuse(common::BAD_REQUEST, "SeekInfo has no start position");
   if (!seek.has_stop()) return Refuse(common::BAD_REQUEST, "SeekInfo has no stop position");
 
-  uint64_t height = channel->block_store().Height();
+  uint64_t height = channel->deliverable_height();
   auto start = PositionNumber(seek.start(), height, "start");
   if (!start.ok()) return Refuse(common::BAD_REQUEST, start.status().message());
   auto stop = PositionNumber(seek.stop(), height, "stop");

@@ -7,11 +7,12 @@
 //   start or stop, an unknown position type, a timestamp more than
 //   `time_window` from now                                  BAD_REQUEST
 //   the channel is not served here                          NOT_FOUND
-//   the signer does not satisfy /Channel/Readers (bad or high-S signature,
-//   unknown MSP, not a reader)                              FORBIDDEN
+//   the signer does not satisfy the source's readers_policy() —
+//   /Channel/Readers on an orderer, /Channel/Application/Readers on a peer
+//   (bad or high-S signature, unknown MSP, not a reader)    FORBIDDEN
 //   stop < start                                            BAD_REQUEST
-// Positions: oldest = block 0; newest = the last block when the request is
-// checked; specified = that number (stop = UINT64_MAX: deliver forever).
+// Positions: oldest = block 0; newest = the last deliverable block when the
+// request is checked; specified = that number (stop = UINT64_MAX: deliver forever).
 // A newest start with a newest stop delivers exactly that one block.
 //
 // The cursor then yields each block's stored bytes (sent as they are, never
@@ -25,7 +26,7 @@
 // behavior), the requester's certificate must not have expired (its NotAfter
 // against the handler's clock) and, when the channel's policy manager changed
 // since the last check (a config block took effect), the request's signed
-// envelope must still satisfy /Channel/Readers under the new policies.
+// envelope must still satisfy the readers policy under the new policies.
 // Otherwise the request ends with FORBIDDEN, its info saying why. The
 // per-block cost is one time comparison and one pointer comparison; the
 // signature is verified again only after a config change.
@@ -44,6 +45,7 @@
 
 #include "common/common.pb.h"
 #include "core/crypto/x509.h"
+#include "core/orderer/deliver_source.h"
 #include "core/orderer/ordering_channel.h"
 #include "core/protocol/signed_data.h"
 #include "core/util/status.h"
@@ -59,7 +61,7 @@ struct DeliverStatus {
 
 // Whether the requester of a running request may still read its channel
 // (Fabric's deliver SessionAccessControl). Made by DeliverHandler::Check once
-// the requester satisfied /Channel/Readers; used by one cursor (not
+// the requester satisfied the channel's readers policy; used by one cursor (not
 // thread-safe). A default-constructed one (a request not made by Check) has
 // no requester and re-checks nothing.
 class DeliverAccess {
@@ -76,7 +78,7 @@ class DeliverAccess {
   // OK while the requester may read `channel`; PermissionDenied saying why
   // not: "<who> may no longer read channel <id>: its certificate expired at
   // <time>" or "... after a config change: <why the policy refuses>".
-  Status Recheck(const OrderingChannel& channel);
+  Status Recheck(const DeliverSource& channel);
 
   Clock::time_point expires_at() const { return expires_at_; }
 
@@ -88,7 +90,7 @@ class DeliverAccess {
 };
 
 struct SeekRequest {
-  std::shared_ptr<OrderingChannel> channel;
+  std::shared_ptr<DeliverSource> channel;
   uint64_t start = 0;
   uint64_t stop = 0;  // inclusive; kDeliverForever for no end
   bool fail_if_not_ready = false;
@@ -116,7 +118,7 @@ class DeliverCursor {
   // block to be appended. Before a block is yielded the request's access is
   // re-checked; when it fails the step is kDone with FORBIDDEN.
   Step TryNext();
-  // Waits (BlockStore::WaitForBlock) until the next block exists, `deadline`
+  // Waits (DeliverSource::WaitForBlock) until the next block is deliverable, `deadline`
   // passes (kWait) or the store closes (kDone, SERVICE_UNAVAILABLE).
   Step Next(std::chrono::steady_clock::time_point deadline);
 
@@ -134,17 +136,26 @@ class DeliverHandler {
   using Clock = crypto::Clock;
   static constexpr std::chrono::minutes kDefaultTimeWindow{15};  // Fabric's default
 
+  // The channel a request names; nullptr when it is not served here.
+  using FindSourceFn = std::function<std::shared_ptr<DeliverSource>(const std::string& channel_id)>;
+
   // `now` is also the clock requests' certificate expiry is judged by while
   // they run.
   explicit DeliverHandler(const ChannelRegistry* channels,
                           std::function<Clock::time_point()> now = Clock::now,
                           std::chrono::seconds time_window = kDefaultTimeWindow);
+  // Any node's channels; `node_kind` ("orderer", "peer") names the node in
+  // refusals ("is not served by this peer").
+  DeliverHandler(FindSourceFn find, std::string node_kind,
+                 std::function<Clock::time_point()> now = Clock::now,
+                 std::chrono::seconds time_window = kDefaultTimeWindow);
 
   // The request to serve, or the status that ends it.
   std::variant<SeekRequest, DeliverStatus> Check(std::string_view envelope_bytes) const;
 
  private:
-  const ChannelRegistry* channels_;
+  FindSourceFn find_;
+  std::string node_kind_;
   std::function<Clock::time_point()> now_;
   std::chrono::seconds time_window_;
 };

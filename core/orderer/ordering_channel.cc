@@ -1,6 +1,20 @@
 #include "core/orderer/ordering_channel.h"
 
+#include "core/ledger/block_store.h"
+
 namespace loom::orderer {
+
+uint64_t OrderingChannel::deliverable_height() const {
+  return block_store().Height();
+}
+
+Result<std::string> OrderingChannel::GetBlockBytes(uint64_t number) const {
+  return block_store().GetBlockBytes(number);
+}
+
+bool OrderingChannel::WaitForBlock(uint64_t number, std::chrono::steady_clock::time_point deadline) const {
+  return block_store().WaitForBlock(number, deadline);
+}
 
 Status ChannelRegistry::Add(std::shared_ptr<OrderingChannel> channel) {
   std::lock_guard lock(mutex_);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/orderer/deliver_source.h"
 #include "core/util/status.h"
 
 namespace loom::channelconfig {
@@ -27,7 +28,9 @@ namespace loom::orderer {
 
 class TxIdGuard;
 
-class OrderingChannel {
+// Deliver reads it through DeliverSource: readers_policy() is
+// /Channel/Readers and every stored block is deliverable.
+class OrderingChannel : public DeliverSource {
  public:
   // Called once with OK when the envelope is durable in the channel's log
   // (it will be in a block even if the process dies now), or with the
@@ -36,11 +39,6 @@ class OrderingChannel {
 
   virtual ~OrderingChannel() = default;
 
-  virtual const std::string& channel_id() const = 0;
-  // The policies of the channel's current config. A new config must come
-  // with a new PolicyManager object: running Deliver requests notice a
-  // config change by the pointer changing.
-  virtual std::shared_ptr<const channelconfig::PolicyManager> policy_manager() const = 0;
   // Orderer.BatchSize.AbsoluteMaxBytes of the current config.
   virtual uint32_t absolute_max_bytes() const = 0;
   // Ids already ordered on this channel.
@@ -50,18 +48,13 @@ class OrderingChannel {
   virtual void Order(std::string envelope, std::string tx_id, OrderDone done) = 0;
   // The channel's blocks, for Deliver.
   virtual const ledger::BlockStore& block_store() const = 0;
-  // True once the channel stopped for shutdown: it orders nothing more and
-  // Deliver ends its waits (SERVICE_UNAVAILABLE).
-  virtual bool stopped() const = 0;
-
-  // Calls `listener(height)` after blocks are appended, and once when the
-  // channel stops, from the thread that did it (it must not block). The listener stays registered until
-  // the returned handle is destroyed.
-  class ListenerHandle {
-   public:
-    virtual ~ListenerHandle() = default;
-  };
-  virtual std::unique_ptr<ListenerHandle> AddBlockListener(std::function<void(uint64_t height)> listener) = 0;
+  // DeliverSource, from block_store(). channel_id, policy_manager, stopped
+  // (it orders nothing more once stopped) and AddBlockListener (called after
+  // blocks are appended) are left to the channel.
+  std::string_view readers_policy() const final { return "/Channel/Readers"; }
+  uint64_t deliverable_height() const final;
+  Result<std::string> GetBlockBytes(uint64_t number) const final;
+  bool WaitForBlock(uint64_t number, std::chrono::steady_clock::time_point deadline) const final;
 };
 
 // The channels this orderer serves, by id. Thread-safe.
