@@ -52,6 +52,8 @@ class MetricsRegistry;
 
 namespace loom::endorser {
 
+class EndorserMetrics;
+
 // Fabric's version of every system chaincode's ChaincodeAction.
 inline constexpr char kSystemChaincodeVersion[] = "syscc";
 
@@ -91,11 +93,10 @@ class Endorser {
   protos::ProposalResponse ProcessProposalBytes(std::string_view signed_proposal_bytes) const;
 
  private:
-  struct Metrics;
-  explicit Endorser(EndorserOptions options);
+  Endorser(EndorserOptions options, std::unique_ptr<EndorserMetrics> metrics);
 
   EndorserOptions options_;
-  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<EndorserMetrics> metrics_;
 };
 
 }  // namespace loom::endorser

@@ -1,0 +1,54 @@
+#include "core/endorser/endorser_service.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <string>
+#include <vector>
+
+#include "peer/peer.grpc.pb.h"
+
+namespace loom::endorser {
+namespace {
+
+std::string BufferToString(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (!buffer.Dump(&slices).ok()) return bytes;
+  bytes.reserve(buffer.Length());
+  for (const grpc::Slice& slice : slices)
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  return bytes;
+}
+
+class EndorserService final
+    : public protos::Endorser::WithRawCallbackMethod_ProcessProposal<protos::Endorser::Service> {
+ public:
+  EndorserService(const Endorser* endorser, util::WorkerPool* workers)
+      : endorser_(endorser), workers_(workers) {}
+
+  grpc::ServerUnaryReactor* ProcessProposal(grpc::CallbackServerContext* context,
+                                            const grpc::ByteBuffer* request,
+                                            grpc::ByteBuffer* response) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    // The chaincode may run for up to the execute timeout: never on gRPC's thread.
+    bool posted = workers_->Post([this, reactor, response, bytes = BufferToString(*request)] {
+      grpc::Slice slice(endorser_->ProcessProposalBytes(bytes).SerializeAsString());
+      *response = grpc::ByteBuffer(&slice, 1);
+      reactor->Finish(grpc::Status::OK);
+    });
+    if (!posted) reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the peer is shutting down"));
+    return reactor;
+  }
+
+ private:
+  const Endorser* endorser_;
+  util::WorkerPool* workers_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> MakeEndorserService(const Endorser* endorser, util::WorkerPool* workers) {
+  return std::make_unique<EndorserService>(endorser, workers);
+}
+
+}  // namespace loom::endorser
