@@ -14,6 +14,7 @@ int RunBlockCommand(const std::vector<std::string>& args);
 int RunCryptoCommand(const std::vector<std::string>& args);
 int RunChannelCommand(const std::vector<std::string>& args);
 int RunOrdererCommand(const std::vector<std::string>& args);
+int RunPeerCommand(const std::vector<std::string>& args);
 int RunScenarioCommand(const std::vector<std::string>& args);
 }  // namespace loom::ctl
 
@@ -28,6 +29,7 @@ const CommandFamily kFamilies[] = {
     {"channel", "build and inspect channel config (genesis) blocks", loom::ctl::RunChannelCommand},
     {"scenario", "check a scenario file and list what it describes", loom::ctl::RunScenarioCommand},
     {"orderer", "administer a running loom-orderer: join channels, list them", loom::ctl::RunOrdererCommand},
+    {"peer", "administer a running loom-peer: join channels, list them", loom::ctl::RunPeerCommand},
 };
 
 void PrintUsage(std::FILE* out) {
