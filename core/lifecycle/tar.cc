@@ -139,8 +139,8 @@ Result<std::vector<TarEntry>> ReadTar(std::string_view bytes, const TarLimits& l
     if (IsZeroBlock(header)) break;  // end of archive (the second zero block is not required)
 
     Result<uint64_t> checksum = OctalField(header, kChecksumOffset, kChecksumSize, "checksum");
-    if (!checksum.ok()) return checksum.status().WithContext(where);
-    if (*checksum != UnsignedChecksum(header) && static_cast<int64_t>(*checksum) != SignedChecksum(header))
+    if (!checksum.ok() ||
+        (*checksum != UnsignedChecksum(header) && static_cast<int64_t>(*checksum) != SignedChecksum(header)))
       return Status::InvalidArgument(where + ": header checksum mismatch (not a tar archive, or corrupt)");
 
     std::string name(TextField(header, kNameOffset, kNameSize));
