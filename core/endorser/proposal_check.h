@@ -40,9 +40,9 @@ inline constexpr char kApplicationReaders[] = "/Channel/Application/Readers";
 inline constexpr char kApplicationWriters[] = "/Channel/Application/Writers";
 
 // The channel policy a proposal must satisfy (Fabric's ACL resources):
-// qscc (any function) and _lifecycle queries ("Query...", "CheckCommitReadiness"
-// excluded) need Readers; everything else — peer/Propose for user chaincodes,
-// _lifecycle's Approve/Commit/CheckCommitReadiness — needs Writers.
+// Readers for qscc (every function) and for _lifecycle's queries (functions
+// named "Query..."); Writers for everything else — peer/Propose for user
+// chaincodes, and _lifecycle's Approve, Commit and CheckCommitReadiness.
 std::string AclPolicyFor(std::string_view chaincode, std::string_view function);
 
 // A proposal that passed every check, unpacked.
