@@ -102,6 +102,21 @@ TEST(Package, BuildRefusesWhatParseWould) {
   EXPECT_FALSE(BuildPackage({PackageType::kNative, "a", "../x"}, {{"x", "x"}}).ok());
 }
 
+TEST(Package, PackagesWrittenByAnotherTarImplementation) {
+  auto native = ParsePackage(ReadFile(std::string(LOOM_LIFECYCLE_SEEDS) + "/native.tar.gz").value());
+  ASSERT_TRUE(native.ok()) << native.status().ToString();
+  EXPECT_EQ(native->metadata.label, "assets_1.0");
+  EXPECT_EQ(native->metadata.path, "bin/assets");
+  auto node = ParsePackage(ReadFile(std::string(LOOM_LIFECYCLE_SEEDS) + "/node.tar.gz").value());
+  ASSERT_TRUE(node.ok()) << node.status().ToString();
+  auto ccaas = ParsePackage(ReadFile(std::string(LOOM_LIFECYCLE_SEEDS) + "/ccaas.tar.gz").value());
+  ASSERT_TRUE(ccaas.ok()) << ccaas.status().ToString();
+  EXPECT_EQ(ccaas->connection->dial_timeout, std::chrono::seconds(10));
+  auto symlink = ParsePackage(ReadFile(std::string(LOOM_LIFECYCLE_SEEDS) + "/symlink.tar.gz").value());
+  ASSERT_FALSE(symlink.ok());
+  EXPECT_NE(symlink.status().message().find("symbolic link"), std::string::npos);
+}
+
 struct BadPackage {
   std::string name;
   std::string bytes;
