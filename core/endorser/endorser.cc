@@ -145,15 +145,17 @@ protos::ProposalResponse Endorser::ProcessProposal(const protos::SignedProposal&
     return fail(chaincode::kStatusError, context + ": error in simulation: " + executed.status().ToString(),
                 false);
   chaincode::InvocationResult& result = *executed;
-  if (result.response.status() >= chaincode::kStatusErrorThreshold) {
-    tracer.Simulated(proposal.chaincode, proposal.function, "", result.response);
+  const int32_t status = result.response.status();
+  auto chaincode_refused = [&](protos::ProposalResponse response) {
     metrics_->EndorsementFailed(channel_id, proposal.chaincode, true);
     metrics_->Duration(channel_id, proposal.chaincode, false, seconds_since_start());
-    tracer.Rejected(proposal.chaincode, proposal.creator_msp_id, result.response.status(),
-                    result.response.message());
-    protos::ProposalResponse response;
+    tracer.Rejected(proposal.chaincode, proposal.creator_msp_id, status, result.response.message());
     *response.mutable_response() = result.response;
     return response;
+  };
+  if (status >= chaincode::kStatusErrorThreshold && status < chaincode::kStatusError) {
+    tracer.Simulated(proposal.chaincode, proposal.function, "", result.response);
+    return chaincode_refused(protos::ProposalResponse());
   }
 
   Result<std::string> results = simulator->Finish();
@@ -179,6 +181,12 @@ protos::ProposalResponse Endorser::ProcessProposal(const protos::SignedProposal&
       proposal.header.channel_header(), proposal.header.signature_header(), proposal.payload));
   payload.set_extension(action.SerializeAsString());
   std::string payload_bytes = payload.SerializeAsString();
+  if (status >= chaincode::kStatusError) {
+    // Fabric answers a chaincode ERROR with the payload but no endorsement.
+    protos::ProposalResponse response;
+    response.set_payload(std::move(payload_bytes));
+    return chaincode_refused(std::move(response));
+  }
 
   const std::string& endorser_identity = options_.signer->serialized_identity();
   Result<std::string> signature = options_.signer->Sign(payload_bytes + endorser_identity);

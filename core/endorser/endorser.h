@@ -7,8 +7,9 @@
 //    (Status error from the executor, e.g. DeadlineExceeded) or a simulation
 //    error: ProposalResponse{response{status 500, message}}, no payload, no
 //    endorsement;
-//  - a chaincode answer with status >= 400: ProposalResponse{response = the
-//    chaincode's (status, message, payload)}, no endorsement;
+//  - a chaincode answer with status 400-499: ProposalResponse{response =
+//    the chaincode's (status, message, payload)}, no endorsement; with
+//    status >= 500 also the payload below (as Fabric), still no endorsement;
 //  - otherwise ProposalResponse{version 1, timestamp, response = the
 //    chaincode's, payload = ProposalResponsePayload{proposal_hash,
 //    extension = ChaincodeAction{results (the rwset), events, response,
@@ -17,9 +18,15 @@
 // Read-only (query) proposals are endorsed the same way.
 //
 // The chaincode's version comes from ChaincodeVersionLookup (NotFound there:
-// "chaincode x is not defined on channel y", status 500); system chaincodes
-// registered in the executor's router as such (kSystemChaincodes) get
-// Fabric's "syscc" version without asking.
+// "make sure the chaincode x has been successfully defined on channel y",
+// status 500); system chaincodes (IsSystemChaincode: qscc, cscc, _lifecycle)
+// get Fabric's "syscc" version without asking.
+//
+// Where Loom differs from Fabric 2.x on purpose: a proposal refused by the
+// checks is answered with the status-500 response only (Fabric's gRPC
+// handler also fails the call, so its clients see a gRPC error instead); a
+// CONFIG header type is refused (Fabric lets it through); the creator and
+// ACL failures name the reason (Fabric says only "access denied").
 //
 // Observability: with a TraceHub, PROPOSAL_RECEIVED for every proposal whose
 // header parsed, then SIMULATED (rwset counts, chaincode response), then

@@ -300,7 +300,10 @@ TEST(EndorserTest, ChaincodeErrorIsReturnedWithoutEndorsement) {
   EXPECT_EQ(failed.response().status(), 500);
   EXPECT_EQ(failed.response().message(), "asset x does not exist");
   EXPECT_FALSE(failed.has_endorsement());
-  EXPECT_TRUE(failed.payload().empty());
+  // As Fabric: a chaincode ERROR (>= 500) still carries the payload.
+  Unpacked unpacked = Unpack(failed);
+  EXPECT_EQ(unpacked.action.response().status(), 500);
+  EXPECT_EQ(unpacked.action.chaincode_id().name(), "basic");
 
   protos::ProposalResponse not_found =
       endorser->ProcessProposal(WithSpec(*Net().org1_user, [](ProposalSpec* s) {
@@ -309,6 +312,7 @@ TEST(EndorserTest, ChaincodeErrorIsReturnedWithoutEndorsement) {
   EXPECT_EQ(not_found.response().status(), 404);
   EXPECT_EQ(not_found.response().message(), "no key nothing");
   EXPECT_FALSE(not_found.has_endorsement());
+  EXPECT_TRUE(not_found.payload().empty());
 }
 
 TEST(EndorserTest, ExecutorErrorsAreStatus500) {
