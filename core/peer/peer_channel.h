@@ -176,7 +176,9 @@ class PeerChannel {
   // See the header comment. Thread-safe; blocks are taken in number order.
   Status SubmitBlock(common::Block block);
 
-  // OK once Height() >= height; DeadlineExceeded at `deadline`; the
+  // OK once block height-1 is committed and its commit listeners, events
+  // and metrics are done (so Height() >= height); DeadlineExceeded at
+  // `deadline`; the
   // channel's failure, or FailedPrecondition once stopped, when it will
   // never get there.
   Status WaitForHeight(uint64_t height, std::chrono::steady_clock::time_point deadline) const;
