@@ -1,0 +1,18 @@
+#include "nodes/peer/peer_log.h"
+
+namespace loom::peer {
+
+void PeerLog::Write(std::string_view message) {
+  std::string line = prefix_;
+  line.append(message);
+  for (size_t at = line.find('\n'); at != std::string::npos && at + 1 < line.size();
+       at = line.find('\n', at + 1)) {
+    line.insert(at + 1, "  ");
+  }
+  if (line.empty() || line.back() != '\n') line.push_back('\n');
+  std::lock_guard lock(mutex_);
+  std::fwrite(line.data(), 1, line.size(), out_);
+  std::fflush(out_);
+}
+
+}  // namespace loom::peer
