@@ -57,10 +57,19 @@ class FakeDirectory : public PeerChannelDirectory {
 
 class PeerAdminTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto network = OrdererNetwork::Create(scratch_.File("net"));
+  // One generated network for the suite: crypto generation is the slow part.
+  static void SetUpTestSuite() {
+    scratch_ = new loom::testing::TempDir();
+    auto network = OrdererNetwork::Create(scratch_->File("net"));
     ASSERT_TRUE(network.ok()) << network.status().ToString();
-    network_ = std::move(*network);
+    network_ = network->release();
+  }
+  static void TearDownTestSuite() {
+    delete network_;
+    delete scratch_;
+  }
+
+  void SetUp() override {
     admin_signer_ = network_->UserSigner("Org1", "Admin").value();
     user_signer_ = network_->UserSigner("Org1", "User1").value();
     other_admin_ = network_->UserSigner("Org2", "Admin").value();
@@ -86,12 +95,15 @@ class PeerAdminTest : public ::testing::Test {
     return orderer::SignAdminRequest(request, signer, kNow).value();
   }
 
-  loom::testing::TempDir scratch_;
-  std::unique_ptr<OrdererNetwork> network_;
+  static loom::testing::TempDir* scratch_;
+  static OrdererNetwork* network_;
   std::shared_ptr<protocol::Signer> admin_signer_, user_signer_, other_admin_;
   FakeDirectory directory_;
   std::unique_ptr<PeerAdmin> admin_;
 };
+
+loom::testing::TempDir* PeerAdminTest::scratch_ = nullptr;
+OrdererNetwork* PeerAdminTest::network_ = nullptr;
 
 TEST_F(PeerAdminTest, AdminJoinsOnceThenTheSameBlockIsAlreadyJoined) {
   auto first = admin_->JoinChannel(Join(*admin_signer_, network_->genesis()));
