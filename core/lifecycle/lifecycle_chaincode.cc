@@ -155,7 +155,8 @@ class LifecycleCall {
     if (!rules.ok()) return rules.message();
     LOOM_ASSIGN_OR_RETURN(*current, ReadDefinition(*invocation_.simulator, definition.name));
     int64_t committed = *current ? (*current)->sequence : 0;
-    if (allow_current && definition.sequence == committed && **current == definition) return std::string();
+    if (allow_current && current->has_value() && definition.sequence == committed && **current == definition)
+      return std::string();
     if (definition.sequence != committed + 1)
       return "sequence: requested sequence is " + std::to_string(definition.sequence) +
              ", but new definition must be sequence " + std::to_string(committed + 1);

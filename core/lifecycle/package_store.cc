@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "core/lifecycle/package_files.h"
 #include "core/util/file_util.h"
 
 namespace loom::lifecycle {
@@ -25,25 +26,6 @@ std::string FileStem(const std::string& package_id) {
   size_t colon = stem.rfind(':');
   if (colon != std::string::npos) stem[colon] = '.';
   return stem;
-}
-
-Status WriteExtracted(const fs::path& root, const std::vector<TarEntry>& code, bool executable_path_set,
-                      const std::string& executable) {
-  for (const TarEntry& entry : code) {
-    fs::path target = root / entry.path;
-    std::error_code error;
-    if (entry.is_directory) {
-      fs::create_directories(target, error);
-      if (error) return Status::IoError(target.string() + ": " + error.message());
-      continue;
-    }
-    fs::create_directories(target.parent_path(), error);
-    if (error) return Status::IoError(target.parent_path().string() + ": " + error.message());
-    unsigned mode = (entry.mode & 0111) ? 0755 : 0644;
-    if (executable_path_set && entry.path == executable) mode = 0755;
-    LOOM_RETURN_IF_ERROR(WriteFileAtomically(target.string(), entry.content, mode));
-  }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -158,8 +140,11 @@ Result<LaunchSpec> PackageStore::Launch(const std::string& package_id) {
     fs::remove_all(staging, error);
     fs::create_directories(staging, error);
     if (error) return Status::IoError(staging.string() + ": " + error.message());
-    Status written =
-        WriteExtracted(staging, parsed.code, metadata.type == PackageType::kNative, metadata.path);
+    // The native executable runs whatever mode the archive gave it.
+    if (metadata.type == PackageType::kNative)
+      for (TarEntry& entry : parsed.code)
+        if (entry.path == metadata.path) entry.mode |= 0755;
+    Status written = ExtractCode(parsed.code, staging.string());
     if (!written.ok()) {
       fs::remove_all(staging, error);
       return written.WithContext("extracting " + package_id);

@@ -10,6 +10,7 @@
 #include "core/crypto/hash.h"
 #include "core/lifecycle/gzip.h"
 #include "core/lifecycle/package.h"
+#include "core/lifecycle/package_files.h"
 #include "core/lifecycle/package_store.h"
 #include "core/util/file_util.h"
 #include "lifecycle_test_support.h"
@@ -179,6 +180,41 @@ TEST(Package, CorruptAndMaliciousPackagesAreRefused) {
     EXPECT_TRUE(parsed.status().IsInvalidArgument());
     EXPECT_NE(parsed.status().message().find(bad.expected), std::string::npos) << parsed.status().message();
   }
+}
+
+TEST(PackageFiles, FolderToPackageToFolder) {
+  loom::testing::TempDir dir("lifecycle-files");
+  ASSERT_TRUE(MakeDirectories(dir.File("cc/bin")).ok());
+  ASSERT_TRUE(MakeDirectories(dir.File("cc/empty")).ok());
+  ASSERT_TRUE(WriteFileAtomically(dir.File("cc/bin/run"), "#!/bin/sh\n", 0755).ok());
+  ASSERT_TRUE(WriteFileAtomically(dir.File("cc/notes.txt"), "hello").ok());
+  auto code = ReadCodeFolder(dir.File("cc"));
+  ASSERT_TRUE(code.ok()) << code.status().ToString();
+  ASSERT_EQ(code->size(), 4u);  // bin, bin/run, empty, notes.txt — sorted
+  EXPECT_EQ((*code)[0].path, "bin");
+  EXPECT_TRUE((*code)[0].is_directory);
+  EXPECT_EQ((*code)[1].path, "bin/run");
+  EXPECT_EQ((*code)[1].mode, 0755u);
+  EXPECT_EQ((*code)[3].mode, 0644u);
+
+  std::string package = BuildPackage({PackageType::kNative, "run_1", "bin/run"}, *code).value();
+  auto parsed = ParsePackage(package);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_TRUE(ExtractCode(parsed->code, dir.File("out")).ok());
+  EXPECT_EQ(ReadFile(dir.File("out/bin/run")).value(), "#!/bin/sh\n");
+  EXPECT_EQ(ReadFile(dir.File("out/notes.txt")).value(), "hello");
+  EXPECT_TRUE(std::filesystem::is_directory(dir.File("out/empty")));
+  struct stat info {};
+  ASSERT_EQ(::stat(dir.File("out/bin/run").c_str(), &info), 0);
+  EXPECT_TRUE(info.st_mode & S_IXUSR);
+
+  EXPECT_FALSE(ExtractCode({{"../escape", "x"}}, dir.File("out2")).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir.File("escape")));
+  EXPECT_TRUE(ReadCodeFolder(dir.File("missing")).status().IsNotFound());
+  std::filesystem::create_symlink("/etc/passwd", dir.File("cc/link"));
+  auto linked = ReadCodeFolder(dir.File("cc"));
+  ASSERT_FALSE(linked.ok());
+  EXPECT_NE(linked.status().message().find("symbolic links"), std::string::npos);
 }
 
 TEST(PackageStore, InstallListGetLaunchAndReopen) {
