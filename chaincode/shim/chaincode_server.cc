@@ -59,6 +59,8 @@ Result<std::unique_ptr<ChaincodeServer>> ChaincodeServer::Start(const std::strin
   // gRPC binds with SO_REUSEPORT by default: a second chaincode on the same
   // address would silently share it.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &impl->port);
   builder.RegisterService(&impl->service);
   impl->server = builder.BuildAndStart();

@@ -29,6 +29,8 @@
 
 namespace loom::shim {
 
+class ChaincodeStub;
+
 // Results of a range or history query, fetched from the peer page by page:
 // Next pulls the next page with QUERY_STATE_NEXT when the current one is used
 // up and the peer said has_more. Close (or destruction) sends
@@ -36,8 +38,6 @@ namespace loom::shim {
 template <typename Record>
 class QueryIterator {
  public:
-  QueryIterator(PeerRequester* peer, protos::QueryResponse first_page)
-      : peer_(peer), page_(std::move(first_page)) {}
   QueryIterator(QueryIterator&& other) noexcept { *this = std::move(other); }
   QueryIterator& operator=(QueryIterator&& other) noexcept;
   QueryIterator(const QueryIterator&) = delete;
@@ -51,6 +51,10 @@ class QueryIterator {
   Status Close();
 
  private:
+  friend class ChaincodeStub;
+  QueryIterator(PeerRequester* peer, protos::QueryResponse first_page)
+      : peer_(peer), page_(std::move(first_page)) {}
+
   PeerRequester* peer_ = nullptr;
   protos::QueryResponse page_;
   int position_ = 0;

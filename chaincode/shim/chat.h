@@ -19,6 +19,9 @@
 
 namespace loom::shim {
 
+// The largest ChaincodeMessage either side accepts (Fabric's 100 MB).
+inline constexpr int kMaxMessageBytes = 100 * 1024 * 1024;
+
 // A bidirectional stream of ChaincodeMessages. ChatWithPeer calls Read from
 // one thread and Write from many, never two Writes at once.
 class MessageStream {

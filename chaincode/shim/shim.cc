@@ -34,8 +34,13 @@ int Fail(const std::string& program, int code, const Status& status) {
 
 Status RunWithPeer(const std::string& peer_address, const std::string& chaincode_name, Chaincode& chaincode,
                    std::chrono::milliseconds connect_timeout) {
+  grpc::ChannelArguments arguments;
+  // Fabric's peer and shim allow 100 MB messages (large range-query pages,
+  // big values); gRPC's default receive limit is 4 MB.
+  arguments.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  arguments.SetMaxSendMessageSize(kMaxMessageBytes);
   std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(peer_address, grpc::InsecureChannelCredentials());
+      grpc::CreateCustomChannel(peer_address, grpc::InsecureChannelCredentials(), arguments);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + connect_timeout)) {
     return Status::Unavailable("cannot connect to the peer at " + peer_address + " within " +
                                std::to_string(connect_timeout.count()) + " ms");
