@@ -22,6 +22,13 @@
 // ExecutorRouter, so the callee may be a system chaincode), or to this
 // runtime when none is set.
 //
+// Wiring in a peer:
+//   ChaincodeSupport support;            // MakeService() on the chaincode listen address
+//   Launcher launcher({chaincode_address, msp_id, log_dir}, &support);
+//   ChaincodeRuntime runtime(&support, &launcher, installed_packages);
+//   router.SetFallback(&runtime);        // user chaincodes; system ones Register()ed by name
+//   runtime.SetInvoker(&router);
+//
 // Thread-safe: Execute blocks the calling thread (the endorser's worker)
 // and many may run at once; launches of one chaincode are serialised. The
 // destructor kills every process it started. `support` and `launcher` must

@@ -133,8 +133,17 @@ class RegisterReactor final : public ServerReactor, public ReactorCore {
     }
     listener_->OnMessage(BufferToString(request_));
     request_.Clear();
-    std::lock_guard lock(state_.mutex);
-    if (!finished_) StartRead(&request_);
+    {
+      // No Finish while the next read is being started (outside the lock:
+      // a reaction may run inline).
+      std::lock_guard lock(state_.mutex);
+      if (finished_) return;
+      read_starting_ = true;
+    }
+    StartRead(&request_);
+    std::unique_lock lock(state_.mutex);
+    read_starting_ = false;
+    Run(lock);
   }
   void OnWriteDone(bool ok) override {
     std::unique_lock lock(state_.mutex);
@@ -164,14 +173,15 @@ class RegisterReactor final : public ServerReactor, public ReactorCore {
     if (state_.closing && state_.queue.empty() && !state_.writing) state_.End(state_.reason);
     grpc::ByteBuffer* write = state_.NextWrite();
     bool finish = false;
-    if (state_.over && !state_.writing) finish = finished_ = true;
+    if (state_.over && !state_.writing && !read_starting_) finish = finished_ = true;
     lock.unlock();
     if (write) StartWrite(write);
     if (finish) Finish(grpc::Status::OK);
   }
 
   StreamState state_;
-  bool finished_ = false;  // guarded by state_.mutex
+  bool finished_ = false;       // guarded by state_.mutex
+  bool read_starting_ = false;  // guarded by state_.mutex
   grpc::ByteBuffer request_;
   std::shared_ptr<Outbox> outbox_;
   std::shared_ptr<StreamListener> listener_;
