@@ -50,7 +50,9 @@ Result<PackageMetadata> ParseMetadataJson(std::string_view text) {
   LOOM_ASSIGN_OR_RETURN(std::string type, StringMember(json, "type", where));
   LOOM_ASSIGN_OR_RETURN(metadata.label, StringMember(json, "label", where));
   LOOM_ASSIGN_OR_RETURN(metadata.path, StringMember(json, "path", where));
-  std::optional<PackageType> parsed = PackageTypeFromName(AsciiLower(type));
+  // Fabric 2.2's external builders call chaincode-as-a-service "external".
+  std::string lower = AsciiLower(type);
+  std::optional<PackageType> parsed = PackageTypeFromName(lower == "external" ? "ccaas" : lower);
   if (!parsed)
     return Status::InvalidArgument(where + ": field 'type' is '" + type +
                                    "'; Loom runs 'native', 'node' and 'ccaas' packages");
@@ -75,29 +77,41 @@ const TarEntry* FindFile(const std::vector<TarEntry>& entries, std::string_view 
 }
 
 // The type's rules for PATH and the code (see package.h).
-Status CheckCode(const PackageMetadata& metadata, const std::vector<TarEntry>& code,
+// Node packages get `metadata->path` set to the folder found.
+Status CheckCode(PackageMetadata* metadata, const std::vector<TarEntry>& code,
                  std::optional<CcaasConnection>* connection) {
   const std::string where = kCodeFile;
-  switch (metadata.type) {
+  switch (metadata->type) {
     case PackageType::kNative: {
-      Status path = ValidateArchivePath(metadata.path);
+      Status path = ValidateArchivePath(metadata->path);
       if (!path.ok()) return path.WithContext("metadata.json: field 'path' (the executable)");
-      if (!FindFile(code, metadata.path))
-        return Status::InvalidArgument(where + ": holds no file '" + metadata.path +
+      if (!FindFile(code, metadata->path))
+        return Status::InvalidArgument(where + ": holds no file '" + metadata->path +
                                        "' (metadata.json 'path' names the executable)");
       return Status::Ok();
     }
     case PackageType::kNode: {
-      std::string folder = metadata.path == "." ? "" : metadata.path;
-      if (!folder.empty()) {
-        Status path = ValidateArchivePath(folder);
-        if (!path.ok()) return path.WithContext("metadata.json: field 'path' (the package folder)");
-      }
+      // The folder holding package.json: the metadata's path when it names
+      // one inside the code, else src/ (where Fabric's node packager puts
+      // the files, its path being the packager's local folder), else the root.
+      auto has_manifest = [&code](const std::string& folder) {
+        return FindFile(code, folder.empty() ? kNodeManifest : folder + "/" + kNodeManifest) != nullptr;
+      };
+      std::string folder = metadata->path;
+      while (folder.starts_with("./")) folder.erase(0, 2);
       while (!folder.empty() && folder.back() == '/') folder.pop_back();
-      std::string manifest = folder.empty() ? kNodeManifest : folder + "/" + kNodeManifest;
-      if (!FindFile(code, manifest))
-        return Status::InvalidArgument(where + ": holds no '" + manifest +
-                                       "' (metadata.json 'path' names the Node package folder)");
+      if (folder == ".") folder.clear();
+      bool usable = folder.empty() || ValidateArchivePath(folder).ok();
+      if (usable && has_manifest(folder)) {
+        metadata->path = folder;
+      } else if (has_manifest("src")) {
+        metadata->path = "src";
+      } else if (has_manifest("")) {
+        metadata->path = "";
+      } else {
+        return Status::InvalidArgument(where + ": holds no package.json in '" + metadata->path +
+                                       "' (metadata.json 'path'), src/ or the root");
+      }
       return Status::Ok();
     }
     case PackageType::kCcaas: {
@@ -189,7 +203,8 @@ std::string WriteConnectionJson(const CcaasConnection& connection) {
 Result<std::string> BuildPackage(const PackageMetadata& metadata, const std::vector<TarEntry>& code) {
   LOOM_RETURN_IF_ERROR(ValidatePackageLabel(metadata.label).WithContext("package"));
   std::optional<CcaasConnection> connection;
-  LOOM_RETURN_IF_ERROR(CheckCode(metadata, code, &connection));
+  PackageMetadata checked = metadata;
+  LOOM_RETURN_IF_ERROR(CheckCode(&checked, code, &connection));
   Result<std::string> code_tar = WriteTar(code);
   if (!code_tar.ok()) return code_tar.status().WithContext(kCodeFile);
   LOOM_ASSIGN_OR_RETURN(std::string code_gz, Gzip(*code_tar));
@@ -234,7 +249,7 @@ Result<ParsedPackage> ParsePackage(std::string_view package_bytes) {
       ReadTar(*code_tar, TarLimits{kMaxPackageBytes, kMaxPackageBytes, 100000});
   if (!code.ok()) return code.status().WithContext(kCodeFile);
   parsed.code = std::move(*code);
-  LOOM_RETURN_IF_ERROR(CheckCode(parsed.metadata, parsed.code, &parsed.connection));
+  LOOM_RETURN_IF_ERROR(CheckCode(&parsed.metadata, parsed.code, &parsed.connection));
   parsed.id = PackageId(parsed.metadata.label, package_bytes);
   return parsed;
 }

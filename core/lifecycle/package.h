@@ -7,11 +7,15 @@
 // Types Loom runs:
 //   native  code holds an executable; PATH names it (relative to the code
 //           root) — the chaincode process is started from it;
-//   node    code holds a Node.js package; PATH is its folder ("" or "." for
-//           the code root), which must hold package.json;
+//   node    code holds a Node.js package: the folder holding package.json
+//           is PATH when it names one in the code, else src/ (Fabric's node
+//           packager puts the files there and writes its local folder as
+//           PATH), else the root; ParsePackage sets metadata.path to it;
 //   ccaas   chaincode as a service: code holds Fabric's connection.json
 //           {"address": "host:port", "dial_timeout": "10s",
-//            "tls_required": false} at its root; PATH is ignored.
+//            "tls_required": false} at its root; PATH is ignored. Fabric
+//           2.2's type name "external" is read as ccaas.
+// Type names are read case-insensitively (Fabric writes "CCAAS" too).
 // Labels follow Fabric: ^[[:alnum:]][[:alnum:]_.+-]*$.
 //
 // ParsePackage checks everything above and refuses anything else with

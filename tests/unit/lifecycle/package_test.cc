@@ -85,6 +85,25 @@ TEST(Package, NodeAndCcaas) {
   EXPECT_TRUE(upper.ok()) << upper.status().ToString();
 }
 
+TEST(Package, FabricNodeLayoutAndExternalType) {
+  // Fabric's node packager: files under src/, PATH the packager's local folder.
+  auto node = ParsePackage(
+      RawPackage({{"metadata.json",
+                   Metadata("node", "basic_1.0", "/home/user/asset-transfer-basic/chaincode-javascript/")},
+                  {"code.tar.gz", CodeGz({{"src/package.json", "{}"}, {"src/index.js", "x"}})}}));
+  ASSERT_TRUE(node.ok()) << node.status().ToString();
+  EXPECT_EQ(node->metadata.path, "src");
+  auto root = ParsePackage(RawPackage(
+      {{"metadata.json", Metadata("node", "n", "./")}, {"code.tar.gz", CodeGz({{"package.json", "{}"}})}}));
+  ASSERT_TRUE(root.ok()) << root.status().ToString();
+  EXPECT_EQ(root->metadata.path, "");
+  auto external =
+      ParsePackage(RawPackage({{"metadata.json", Metadata("external", "ext", "")},
+                               {"code.tar.gz", CodeGz({{"connection.json", "{\"address\":\"h:7052\"}"}})}}));
+  ASSERT_TRUE(external.ok()) << external.status().ToString();
+  EXPECT_EQ(external->metadata.type, PackageType::kCcaas);
+}
+
 TEST(Package, BuildRefusesWhatParseWould) {
   EXPECT_NE(BuildPackage({PackageType::kNative, "a", "bin/missing"}, {{"bin/cc", "x"}})
                 .status()
