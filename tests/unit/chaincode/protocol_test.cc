@@ -492,6 +492,44 @@ TEST_F(ProtocolTest, InvokeChaincodeGoesThroughTheRouterWithDepthAndChannelCheck
   ASSERT_TRUE(result.get().ok());
 }
 
+TEST_F(ProtocolTest, ConcurrentTransactionsOnOneStreamAreKeptApart) {
+  auto chaincode = Connect("cc");
+  constexpr int kTransactions = 8;
+  std::vector<std::unique_ptr<ledger::TxSimulator>> simulators;
+  std::vector<Invocation> invocations;
+  for (int i = 0; i < kTransactions; ++i) {
+    simulators.push_back(NewSimulator("tx" + std::to_string(i)));
+    invocations.push_back(MakeInvocation("cc", {"Put", std::to_string(i)}, simulators.back().get()));
+  }
+  std::vector<std::future<Result<InvocationResult>>> results;
+  for (const Invocation& invocation : invocations) results.push_back(ExecuteAsync(invocation));
+  std::vector<Message> starts;
+  for (int i = 0; i < kTransactions; ++i) {
+    std::optional<Message> start = chaincode->Read();
+    ASSERT_TRUE(start.has_value());
+    starts.push_back(*start);
+  }
+  // Answer in reverse arrival order; each writes its own argument.
+  for (auto start = starts.rbegin(); start != starts.rend(); ++start) {
+    protos::ChaincodeInput input;
+    ASSERT_TRUE(input.ParseFromString(start->payload()));
+    std::optional<Message> reply =
+        chaincode->Request(*start, Message::PUT_STATE, PutStatePayload("key", "value" + input.args(1)));
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(reply->type(), Message::RESPONSE);
+    EXPECT_EQ(reply->txid(), start->txid());
+    chaincode->Complete(*start, Ok(input.args(1)));
+  }
+  for (int i = 0; i < kTransactions; ++i) {
+    Result<InvocationResult> outcome = results[i].get();
+    ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+    EXPECT_EQ(outcome->response.payload(), std::to_string(i));
+    auto rwset = simulators[i]->Finish();
+    ASSERT_TRUE(rwset.ok());
+    EXPECT_THAT(DumpRwSet(*rwset), ElementsAre("ns cc", "write key=value" + std::to_string(i)));
+  }
+}
+
 TEST_F(ProtocolTest, UnknownChaincodeIsNotFound) {
   auto simulator = NewSimulator("tx1");
   Invocation invocation = MakeInvocation("nosuch", {"x"}, simulator.get());
