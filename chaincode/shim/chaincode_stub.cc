@@ -42,7 +42,88 @@ const char* RecordName<queryresult::KeyModification>() {
   return "queryresult.KeyModification";
 }
 
+constexpr char kCompositeKeyNamespace = '\0';
+constexpr char kMaxUnicodeRune[] = "\xF4\x8F\xBF\xBF";  // U+10FFFF, above every attribute
+
+// Checks `text` is UTF-8 without U+0000 or U+10FFFF (Go's rule for composite
+// key parts). Returns the byte position of the first offence, or npos.
+size_t InvalidCompositeKeyPart(const std::string& text, std::string* why) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    size_t length = lead < 0x80           ? 1
+                    : (lead >> 5) == 0x6  ? 2
+                    : (lead >> 4) == 0xE  ? 3
+                    : (lead >> 3) == 0x1E ? 4
+                                          : 0;
+    if (length == 0 || i + length > text.size()) {
+      *why = "not a valid utf8 string";
+      return i;
+    }
+    uint32_t rune = length == 1 ? lead : lead & (0x7F >> length);
+    for (size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) {
+        *why = "not a valid utf8 string";
+        return i;
+      }
+      rune = (rune << 6) | (next & 0x3F);
+    }
+    const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (rune < smallest[length] || rune > 0x10FFFF || (rune >= 0xD800 && rune <= 0xDFFF)) {
+      *why = "not a valid utf8 string";
+      return i;
+    }
+    if (rune == 0 || rune == 0x10FFFF) {
+      *why = "U+0000 and U+10FFFF are not allowed in the input attribute of a composite key";
+      return i;
+    }
+    i += length;
+  }
+  return std::string::npos;
+}
+
+Status CheckCompositeKeyPart(const std::string& part) {
+  std::string why;
+  const size_t position = InvalidCompositeKeyPart(part, &why);
+  if (position == std::string::npos) return Status::Ok();
+  return Status::InvalidArgument("composite key part \"" + part + "\" at byte " + std::to_string(position) +
+                                 ": " + why);
+}
+
 }  // namespace
+
+Result<std::string> CreateCompositeKey(const std::string& object_type,
+                                       const std::vector<std::string>& attributes) {
+  LOOM_RETURN_IF_ERROR(CheckCompositeKeyPart(object_type));
+  std::string key(1, kCompositeKeyNamespace);
+  key += object_type;
+  key += '\0';
+  for (const std::string& attribute : attributes) {
+    LOOM_RETURN_IF_ERROR(CheckCompositeKeyPart(attribute));
+    key += attribute;
+    key += '\0';
+  }
+  return key;
+}
+
+Result<std::pair<std::string, std::vector<std::string>>> SplitCompositeKey(const std::string& composite_key) {
+  if (composite_key.empty() || composite_key[0] != kCompositeKeyNamespace || composite_key.back() != '\0' ||
+      composite_key.size() < 2) {
+    return Status::InvalidArgument("not a composite key: it must start and end with a 0x00 byte");
+  }
+  std::vector<std::string> parts;
+  size_t start = 1;
+  for (size_t i = 1; i < composite_key.size(); ++i) {
+    if (composite_key[i] == '\0') {
+      parts.push_back(composite_key.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  std::string object_type = std::move(parts.front());
+  parts.erase(parts.begin());
+  return std::make_pair(std::move(object_type), std::move(parts));
+}
 
 // ----- QueryIterator -----
 
@@ -223,6 +304,22 @@ Result<PagedStateQuery> ChaincodeStub::GetStateByRangeWithPagination(const std::
   }
   QueryPageMetadata metadata{response_metadata.fetched_records_count(), response_metadata.bookmark()};
   return PagedStateQuery{StateIterator(&peer_, std::move(first_page)), std::move(metadata)};
+}
+
+Result<StateIterator> ChaincodeStub::GetStateByPartialCompositeKey(
+    const std::string& object_type, const std::vector<std::string>& attributes) {
+  LOOM_ASSIGN_OR_RETURN(std::string partial_key, CreateCompositeKey(object_type, attributes));
+  // Composite keys start with 0x00, which a simple-key range refuses; the
+  // range is built here directly.
+  protos::GetStateByRange request;
+  request.set_startkey(partial_key);
+  request.set_endkey(partial_key + kMaxUnicodeRune);
+  LOOM_ASSIGN_OR_RETURN(std::string reply,
+                        peer_.Request(ChaincodeMessage::GET_STATE_BY_RANGE, request.SerializeAsString()));
+  LOOM_ASSIGN_OR_RETURN(
+      protos::QueryResponse first_page,
+      ParseReply<protos::QueryResponse>(reply, ChaincodeMessage::GET_STATE_BY_RANGE, "protos.QueryResponse"));
+  return StateIterator(&peer_, std::move(first_page));
 }
 
 Result<HistoryIterator> ChaincodeStub::GetHistoryForKey(const std::string& key) {

@@ -120,6 +120,9 @@ class ChaincodeStub {
   // (empty: from `start`).
   Result<PagedStateQuery> GetStateByRangeWithPagination(const std::string& start, const std::string& end,
                                                         int32_t page_size, const std::string& bookmark);
+  // Keys created with CreateCompositeKey(object_type, attributes + more...).
+  Result<StateIterator> GetStateByPartialCompositeKey(const std::string& object_type,
+                                                      const std::vector<std::string>& attributes);
   // Every committed modification of `key`, newest first.
   Result<HistoryIterator> GetHistoryForKey(const std::string& key);
 
@@ -152,6 +155,14 @@ class ChaincodeStub {
   google::protobuf::Timestamp tx_timestamp_;
   std::optional<protos::ChaincodeEvent> event_;
 };
+
+// Fabric's composite keys: 0x00 objectType 0x00 attribute 0x00 ...; the
+// leading 0x00 keeps them apart from simple keys. Parts must be valid UTF-8
+// without U+0000 or U+10FFFF (InvalidArgument naming the part otherwise).
+Result<std::string> CreateCompositeKey(const std::string& object_type,
+                                       const std::vector<std::string>& attributes);
+// The object type and attributes of a composite key.
+Result<std::pair<std::string, std::vector<std::string>>> SplitCompositeKey(const std::string& composite_key);
 
 // The peer's MSP id from CORE_PEER_LOCALMSPID (Fabric's shim.GetMSPID).
 Result<std::string> GetMspId();

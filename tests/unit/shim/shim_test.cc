@@ -17,6 +17,7 @@
 namespace loom::shim {
 namespace {
 
+using namespace std::string_literals;
 using protos::ChaincodeMessage;
 using testing::ChaincodeRunner;
 using testing::CompletedResponse;
@@ -100,6 +101,20 @@ class ProbeChaincode : public Chaincode {
                                transient + "|" + std::to_string(stub.GetTxTimestamp().seconds()) + "|" +
                                (stub.GetSignedProposal() != nullptr ? "proposal" : "no proposal") + "|" +
                                Join(stub.GetStringArgs()));
+    }
+    if (function == "partial") {
+      Result<StateIterator> results = stub.GetStateByPartialCompositeKey(
+          params.at(0), std::vector<std::string>(params.begin() + 1, params.end()));
+      if (!results.ok()) return Response::Error(results.status().message());
+      std::vector<std::string> seen;
+      while (results->HasNext()) {
+        Result<queryresult::KV> kv = results->Next();
+        if (!kv.ok()) return Response::Error(kv.status().message());
+        Result<std::pair<std::string, std::vector<std::string>>> parts = SplitCompositeKey(kv->key());
+        if (!parts.ok()) return Response::Error(parts.status().message());
+        seen.push_back(parts->first + "/" + Join(parts->second, "/") + "=" + kv->value());
+      }
+      return Response::Success(Join(seen));
     }
     if (function == "throw") throw std::runtime_error("boom");
     if (function == "status") return Response{std::stoi(params.at(0)), "custom message", "custom payload"};
@@ -196,6 +211,49 @@ TEST_F(ShimTest, AbandonedIteratorIsClosedWithThePeer) {
   EXPECT_EQ(Invoke({"page", "a", "", "3", ""}).payload(), "a,b,c|3|");
   EXPECT_TRUE(peer_.OpenQueries().empty());
   EXPECT_EQ(peer_.CountRequests(ChaincodeMessage::QUERY_STATE_CLOSE), 1);
+}
+
+TEST(CompositeKeyTest, CreateAndSplitLikeFabric) {
+  Result<std::string> key = CreateCompositeKey("color~name", {"blue", "asset1"});
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(*key, "\0color~name\0blue\0asset1\0"s);
+  Result<std::pair<std::string, std::vector<std::string>>> parts = SplitCompositeKey(*key);
+  ASSERT_TRUE(parts.ok());
+  EXPECT_EQ(parts->first, "color~name");
+  EXPECT_EQ(parts->second, (std::vector<std::string>{"blue", "asset1"}));
+  EXPECT_EQ(*CreateCompositeKey("t", {}), "\0t\0"s);
+  EXPECT_TRUE(SplitCompositeKey("\0t\0"s)->second.empty());
+
+  EXPECT_EQ(CreateCompositeKey("t", {"ok", "bad\xff"}).status().message(),
+            "composite key part \"bad\xff\" at byte 3: not a valid utf8 string");
+  EXPECT_EQ(
+      CreateCompositeKey("a\0b"s, {}).status().message(),
+      "composite key part \"a\0b\" at byte 1: U+0000 and U+10FFFF are not allowed in the input attribute of "
+      "a composite key"s);
+  EXPECT_FALSE(CreateCompositeKey("t", {"\xF4\x8F\xBF\xBF"}).ok());  // U+10FFFF
+  EXPECT_FALSE(CreateCompositeKey("t", {"\xED\xA0\x80"}).ok());      // a UTF-16 surrogate
+  EXPECT_FALSE(CreateCompositeKey("t", {"\xC0\xAF"}).ok());          // an overlong '/'
+  EXPECT_TRUE(CreateCompositeKey("t", {"\xC3\xA9t\xC3\xA9"}).ok());  // été
+  EXPECT_FALSE(SplitCompositeKey("simple").ok());
+}
+
+TEST_F(ShimTest, PartialCompositeKeyRangeCoversOnlyItsPrefix) {
+  for (const auto& [color, name] : std::vector<std::pair<std::string, std::string>>{
+           {"blue", "a1"}, {"blue", "a2"}, {"bluegreen", "a3"}, {"red", "a4"}}) {
+    peer_.Put(*CreateCompositeKey("color~name", {color, name}), "v" + name);
+  }
+  peer_.Put("simple", "s");
+  ChaincodeRunner runner(peer_, chaincode_);
+  EXPECT_EQ(Invoke({"partial", "color~name", "blue"}).payload(),
+            "color~name/blue/a1=va1,color~name/blue/a2=va2");
+  EXPECT_EQ(
+      Invoke({"partial", "color~name"}).payload(),
+      "color~name/blue/a1=va1,color~name/blue/a2=va2,color~name/bluegreen/a3=va3,color~name/red/a4=va4");
+  // A simple-key range cannot reach into the composite namespace.
+  protos::Response refused = Invoke({"range", "\0x"s, ""});
+  EXPECT_EQ(refused.status(), 500);
+  EXPECT_EQ(refused.message(),
+            "first character of the key [\0x] contains a null character which is not allowed"s);
 }
 
 TEST_F(ShimTest, PaginationReportsCountAndBookmark) {
@@ -397,6 +455,27 @@ TEST_F(ShimTest, UnexpectedMessageWhenReadyEndsTheChatWithError) {
   EXPECT_NE(status.message().find("cannot handle message (PUT_STATE) while in state: ready"),
             std::string::npos)
       << status.message();
+}
+
+TEST_F(ShimTest, StreamEndingFailsAWaitingRequestAndTheChatReturns) {
+  ChaincodeRunner runner(peer_, chaincode_);
+  ASSERT_TRUE(peer_.WaitForRegister());
+  protos::ChaincodeInput input;
+  input.add_args("get");
+  input.add_args("held");
+  ChaincodeMessage waiting;
+  waiting.set_type(ChaincodeMessage::TRANSACTION);
+  waiting.set_txid("tx-waiting");
+  waiting.set_channel_id("ch1");
+  waiting.set_payload(input.SerializeAsString());
+  ASSERT_TRUE(peer_.Send(waiting));
+  ASSERT_TRUE(peer_.WaitForHeld());
+  // The transaction's GET_STATE is never answered: ending the stream must
+  // wake it (its GetState fails) rather than leave the chat draining it.
+  const auto start = std::chrono::steady_clock::now();
+  Status status = runner.Stop();
+  EXPECT_EQ(status.code(), Status::Code::kUnavailable) << status.ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));  // well under the 5 s drain
 }
 
 TEST_F(ShimTest, PeerEndingTheStreamEndsTheChat) {
