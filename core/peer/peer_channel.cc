@@ -149,6 +149,11 @@ class PeerChannel::Impl {
     std::vector<validator::TxVerdict> verdicts;
     std::map<std::string, PolicyAnswer> policies;  // what the phase was told, by chaincode
     uint64_t snapshot_height = 0;                  // the ledger height the policies were asked at (at least)
+    // Stage 1 failed against a state older than the block's own (a lookup
+    // error): stage 2 runs the phase again against the right state.
+    bool redo = false;
+    Clock::time_point started;  // the phase's run, for VSCC events and metrics
+    Clock::time_point finished;
   };
 
   Impl(PeerChannelOptions options, std::string channel_id)
@@ -342,16 +347,20 @@ class PeerChannel::Impl {
   const ledger::KvLedger& ledger() const { return *ledger_; }
 
  private:
-  void Stamp(loom::TraceEvent* event, Clock::time_point start) const {
-    int64_t end = trace::UnixNanosNow();
-    auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
-    event->set_start_unix_nanos(end - elapsed);
-    event->set_end_unix_nanos(end);
+  // Wall-clock times for steady-clock instants `start` .. `end`.
+  static void Stamp(loom::TraceEvent* event, Clock::time_point start, Clock::time_point end = Clock::now()) {
+    const int64_t now = trace::UnixNanosNow();
+    const Clock::time_point steady_now = Clock::now();
+    auto ago = [&](Clock::time_point at) {
+      return now - std::chrono::duration_cast<std::chrono::nanoseconds>(steady_now - at).count();
+    };
+    event->set_start_unix_nanos(ago(start));
+    event->set_end_unix_nanos(ago(end));
   }
 
-  void Publish(loom::TraceEvent event, Clock::time_point start) const {
+  void Publish(loom::TraceEvent event, Clock::time_point start, Clock::time_point end = Clock::now()) const {
     if (options_.trace == nullptr) return;
-    Stamp(&event, start);
+    Stamp(&event, start, end);
     options_.trace->Publish(std::move(event));
   }
 
@@ -384,6 +393,14 @@ class PeerChannel::Impl {
       uint64_t snapshot_height = ledger_->Height();
       ledger::StateSnapshot snapshot = ledger_->state().NewSnapshot();
       auto validated = RunParallelPhase(pending, *config, snapshot, snapshot_height);
+      if (!validated.ok() && snapshot_height < pending->number) {
+        // The error may come from the state before an earlier block still in
+        // the pipeline: only the state right before this block decides.
+        Validated redo;
+        redo.pending = pending;
+        redo.redo = true;
+        validated = std::move(redo);
+      }
       if (!validated.ok()) {
         Fail(validated.status());
         break;
@@ -478,14 +495,8 @@ class PeerChannel::Impl {
       }
     }
     out.policies = policies.answers();
-    metrics_.Vscc(SecondsSince(start));
-    for (size_t i = 0; i < out.verdicts.size(); ++i) {
-      const validator::TxVerdict& verdict = out.verdicts[i];
-      auto policy = out.policies.find(verdict.chaincode);
-      Publish(VsccEvent(channel_id_, block, static_cast<uint32_t>(i), verdict,
-                        policy != out.policies.end() ? policy->second.text : ""),
-              start);
-    }
+    out.started = start;
+    out.finished = Clock::now();
     return out;
   }
 
@@ -518,7 +529,9 @@ class PeerChannel::Impl {
 
     // The state before this block is committed now (blocks commit in order).
     ledger::StateSnapshot snapshot = ledger_->state().NewSnapshot();
-    if (validated.snapshot_height < number) {
+    if (validated.redo) {
+      LOOM_ASSIGN_OR_RETURN(validated, RunParallelPhase(pending, *config, snapshot, number));
+    } else if (validated.snapshot_height < number) {
       bool same = true;
       for (const auto& [chaincode, answer] : validated.policies) {
         if (!AskPolicy(options_.endorsement_policy, snapshot, chaincode).SameAs(answer)) same = false;
@@ -526,6 +539,15 @@ class PeerChannel::Impl {
       if (!same) {
         LOOM_ASSIGN_OR_RETURN(validated, RunParallelPhase(pending, *config, snapshot, number));
       }
+    }
+    // The verdicts are final now (a redone phase replaced the first).
+    metrics_.Vscc(std::chrono::duration<double>(validated.finished - validated.started).count());
+    for (size_t i = 0; i < validated.verdicts.size(); ++i) {
+      const validator::TxVerdict& verdict = validated.verdicts[i];
+      auto policy = validated.policies.find(verdict.chaincode);
+      Publish(VsccEvent(channel_id_, block, static_cast<uint32_t>(i), verdict,
+                        policy != validated.policies.end() ? policy->second.text : ""),
+              validated.started, validated.finished);
     }
     for (const auto& [chaincode, answer] : validated.policies) {
       if (!answer.found && !answer.error.IsNotFound()) {

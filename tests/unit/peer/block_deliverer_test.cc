@@ -12,10 +12,12 @@
 #include <future>
 #include <mutex>
 
+#include "core/cryptogen/layout.h"
 #include "core/orderer/atomic_broadcast_service.h"
 #include "core/orderer/broadcast_handler.h"
 #include "core/orderer/channel.h"
 #include "core/orderer/deliver_handler.h"
+#include "core/util/file_util.h"
 #include "core/util/worker_pool.h"
 #include "orderer/ab.grpc.pb.h"
 #include "peer_test_support.h"
@@ -34,7 +36,8 @@ using testing::StoredCodes;
 // core/orderer's AtomicBroadcast service for one solo channel, on 127.0.0.1.
 class InProcessOrderer {
  public:
-  InProcessOrderer(const std::string& dir, const common::Block& genesis, const protocol::Signer* signer) {
+  InProcessOrderer(const std::string& dir, const common::Block& genesis, const protocol::Signer* signer,
+                   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials()) {
     orderer::ChannelOptions options;
     options.signer = signer;
     auto channel = orderer::Channel::Join(dir, genesis, options);
@@ -47,7 +50,7 @@ class InProcessOrderer {
     service_ = orderer::MakeAtomicBroadcastService(broadcast_.get(), deliver_.get(), workers_.get(), {});
     grpc::ServerBuilder builder;
     int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.AddListeningPort("127.0.0.1:0", std::move(credentials), &port);
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     EXPECT_NE(server_, nullptr);
@@ -212,6 +215,32 @@ TEST_F(BlockDelivererTest, RefusedBlockMakesItTryTheNextOrderer) {
   EXPECT_EQ(DumpState(channel_->ledger(), {"assets"}), std::vector<std::string>{"assets/k=v@1:0"});
   EXPECT_THAT(Log(), HasSubstr("refused"));
   EXPECT_THAT(Log(), HasSubstr("data hash"));
+  (*deliverer)->Stop();
+}
+
+TEST_F(BlockDelivererTest, DeliversOverTls) {
+  std::string tls_dir =
+      cryptogen::OrdererFolder(net_.network().crypto_dir(), net_.network().Org("OrdererOrg"), "orderer") +
+      "/tls";
+  auto cert = ReadFile(tls_dir + "/server.crt");
+  auto key = ReadFile(tls_dir + "/server.key");
+  auto ca = ReadFile(tls_dir + "/ca.crt");
+  ASSERT_TRUE(cert.ok() && key.ok() && ca.ok()) << tls_dir;
+  grpc::SslServerCredentialsOptions tls(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  tls.pem_key_cert_pairs.push_back({*key, *cert});
+  InProcessOrderer tls_orderer(dir_.File("tls-orderer"), net_.genesis(), &net_.orderer(),
+                               grpc::SslServerCredentials(tls));
+  tls_orderer.Order(net_.Write("assets", "k", "over tls"));
+  ASSERT_TRUE(tls_orderer.WaitForHeight(2));
+
+  BlockDelivererOptions options = Options({tls_orderer.address()});
+  options.tls_root_certs_pem = *ca;
+  options.tls_server_name_override = "localhost";
+  auto deliverer = BlockDeliverer::Start(channel_.get(), peer_signer_.get(), options);
+  ASSERT_TRUE(deliverer.ok()) << deliverer.status().ToString();
+  Status reached = channel_->WaitForHeight(2, Deadline());
+  ASSERT_TRUE(reached.ok()) << reached.ToString() << "\n" << Log();
+  EXPECT_EQ(DumpState(channel_->ledger(), {"assets"}), std::vector<std::string>{"assets/k=over tls@1:0"});
   (*deliverer)->Stop();
 }
 

@@ -244,6 +244,41 @@ TEST_F(PeerChannelTest, PolicyChangedByThePreviousBlockApplies) {
   EXPECT_GE(policies_.calls("assets"), 2);  // asked again against block 1's state
 }
 
+// A policy lookup error against the state before an earlier block still in
+// the pipeline does not decide: the block is validated again against the
+// state right before it. The same error there fails the channel.
+TEST_F(PeerChannelTest, LookupErrorOnAnOlderStateIsRetriedOnTheRightOne) {
+  Latch block2_asked;
+  std::atomic<bool> held{false};
+  PeerChannelOptions options = Options("ledger");
+  options.ledger.before_state_commit = [&](uint64_t number) {
+    if (number == 1) held = block2_asked.Wait(Deadline());
+    return Status::Ok();
+  };
+  auto channel = JoinOrDie(options);
+  ASSERT_NE(channel, nullptr);
+  policies_.FailOnce("assets");
+  policies_.set_on_call([&](const std::string& chaincode) {
+    if (chaincode == "assets") block2_asked.Open();
+  });
+  SignedTransaction lifecycle =
+      net_.Tx(kPolicyNamespace, TxRwSet{{}, {}, {TxWrite{kPolicyNamespace, "unrelated", "x"}}});
+  Feed(channel.get(), {net_.NextBlock({lifecycle}), net_.NextBlock({net_.Write("assets", "k", "v")})});
+  EXPECT_TRUE(held.load());
+  EXPECT_TRUE(channel->failure().ok()) << channel->failure().ToString();
+  EXPECT_EQ(StoredCodes(channel->ledger(), 2), std::vector<uint8_t>{kValid});
+  EXPECT_EQ(policies_.calls("assets"), 2);
+
+  // Against the right state, the error is the channel's.
+  policies_.FailOnce("assets");
+  ASSERT_TRUE(channel->SubmitBlock(net_.NextBlock({net_.Write("assets", "j", "w")})).ok());
+  Status waited = channel->WaitForHeight(4, Deadline());
+  EXPECT_EQ(waited.code(), Status::Code::kInternal) << waited.ToString();
+  EXPECT_THAT(waited.message(), HasSubstr("injected"));
+  EXPECT_EQ(channel->Height(), 3u);
+  EXPECT_EQ(channel->SubmitBlock(net_.NextBlock({})).code(), Status::Code::kInternal);
+}
+
 // A tx id committed in a block still in the pipeline is a duplicate.
 TEST_F(PeerChannelTest, ReplayedTxIdInABlockStillInThePipelineIsADuplicate) {
   Latch release;

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -77,12 +78,15 @@ class PolicyBook {
     return [this](const ledger::StateSnapshot& committed,
                   const std::string& chaincode) -> Result<common::SignaturePolicyEnvelope> {
       std::function<void(const std::string&)> hook;
+      bool fail = false;
       {
         std::lock_guard lock(mutex_);
         ++calls_[chaincode];
         hook = on_call_;
+        fail = fail_once_.erase(chaincode) > 0;
       }
       if (hook) hook(chaincode);
+      if (fail) return Status::Internal("policy lookup of " + chaincode + " failed (injected)");
       LOOM_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> override_text,
                             committed.Get(kPolicyNamespace, "policy/" + chaincode));
       if (override_text.has_value()) return policy::ParseSignaturePolicy(override_text->value);
@@ -97,6 +101,11 @@ class PolicyBook {
     auto found = calls_.find(chaincode);
     return found == calls_.end() ? 0 : found->second;
   }
+  // The next lookup of `chaincode` fails with Internal.
+  void FailOnce(const std::string& chaincode) {
+    std::lock_guard lock(mutex_);
+    fail_once_.insert(chaincode);
+  }
   void set_on_call(std::function<void(const std::string&)> hook) {
     std::lock_guard lock(mutex_);
     on_call_ = std::move(hook);
@@ -107,6 +116,7 @@ class PolicyBook {
   mutable std::mutex mutex_;
   std::map<std::string, int> calls_;
   std::function<void(const std::string&)> on_call_;
+  std::set<std::string> fail_once_;
 };
 
 // The network's signers and a chain of blocks after its genesis block.
