@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -169,6 +170,111 @@ TEST_F(LaunchTest, NodeChaincodeIsStartedWithNpmStartInItsPackageFolder) {
   ASSERT_TRUE(env.ok());
   EXPECT_THAT(env->response.payload(), HasSubstr("CORE_CHAINCODE_ID_NAME=nodecc "));
   EXPECT_THAT(env->response.payload(), HasSubstr("args=--peer.address " + address_));
+}
+
+// An in-peer chaincode answering "echo <its argument>".
+class EchoExecutor : public ChaincodeExecutor {
+ public:
+  Result<InvocationResult> Execute(const Invocation& invocation) override {
+    InvocationResult result;
+    result.response.set_status(200);
+    result.response.set_payload("echo " + (invocation.input.args_size() > 0 ? invocation.input.args(0) : ""));
+    return result;
+  }
+};
+
+// Fabric's own Node shim (fabric-shim 2.5.x) started as Fabric starts Node
+// chaincode, with real `npm start`. Needs a node_modules folder holding
+// fabric-shim (tests/interop installs one): set LOOM_FABRIC_SHIM_NODE_MODULES
+// to it, else the test is skipped.
+TEST_F(LaunchTest, FabricNodeShimChaincodeRunsAgainstTheRuntime) {
+  const char* node_modules = std::getenv("LOOM_FABRIC_SHIM_NODE_MODULES");
+  if (node_modules == nullptr || !std::filesystem::exists(std::string(node_modules) + "/fabric-shim")) {
+    GTEST_SKIP() << "LOOM_FABRIC_SHIM_NODE_MODULES does not name a node_modules folder with fabric-shim";
+  }
+  const std::string package = dir_.File("node-cc");
+  std::filesystem::create_directories(package);
+  std::filesystem::create_directory_symlink(node_modules, package + "/node_modules");
+  {
+    std::ofstream manifest(package + "/package.json");
+    manifest << R"({"name": "loom-shim-check", "version": "1.0.0", "main": "index.js",
+                    "scripts": {"start": "node index.js"}})";
+    std::ofstream code(package + "/index.js");
+    code << R"JS(
+const shim = require('fabric-shim');
+async function keysOf(iterator) {
+  const keys = [];
+  for (let r = await iterator.next(); !r.done; r = await iterator.next())
+    keys.push(r.value.key + '=' + r.value.value.toString());
+  await iterator.close();
+  return keys.join(',');
+}
+class Checker {
+  async Init() { return shim.success(); }
+  async Invoke(stub) {
+    const { fcn, params } = stub.getFunctionAndParameters();
+    if (fcn === 'put') { await stub.putState(params[0], Buffer.from(params[1])); return shim.success(Buffer.from('ok')); }
+    if (fcn === 'get') return shim.success(await stub.getState(params[0]));
+    if (fcn === 'del') { await stub.deleteState(params[0]); return shim.success(); }
+    if (fcn === 'range') return shim.success(Buffer.from(await keysOf(await stub.getStateByRange(params[0], params[1]))));
+    if (fcn === 'page') {
+      const { iterator, metadata } = await stub.getStateByRangeWithPagination('', '', 2, params[0] || '');
+      const keys = await keysOf(iterator);
+      return shim.success(Buffer.from(keys + '|' + metadata.bookmark + '|' + metadata.fetchedRecordsCount));
+    }
+    if (fcn === 'history') {
+      const iterator = await stub.getHistoryForKey(params[0]);
+      const values = [];
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) values.push(r.value.value.toString());
+      await iterator.close();
+      return shim.success(Buffer.from(values.sort().join(',')));
+    }
+    if (fcn === 'call') {
+      const answer = await stub.invokeChaincode(params[0], [params[1]], '');
+      return shim.success(Buffer.from(answer.status + ':' + answer.payload.toString()));
+    }
+    if (fcn === 'private') {
+      // A low-level Invoke must turn errors into shim.error itself: the
+      // shim sends nothing for a thrown one.
+      try { await stub.getPrivateData('secret', 'k1'); } catch (err) { return shim.error(err.message); }
+      return shim.success();
+    }
+    return shim.error('unknown function ' + fcn);
+  }
+}
+shim.start(new Checker());
+)JS";
+  }
+  LaunchSpec spec;
+  spec.type = LaunchType::kNode;
+  spec.path = package;
+  specs_["cc"] = spec;  // the fixture's namespace, so its committed state is visible
+  EchoExecutor echo;
+  ExecutorRouter router;
+  router.Register("echo", &echo);
+  router.SetFallback(runtime_.get());
+  runtime_->SetInvoker(&router);
+
+  auto call = [&](std::vector<std::string> args) {
+    Result<InvocationResult> result = Run("cc", std::move(args), std::chrono::seconds(60));
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    return result.ok() ? result->response : protos::Response();
+  };
+  protos::Response put = call({"put", "k9", "nine"});
+  EXPECT_EQ(put.status(), 200) << put.message();
+  EXPECT_THAT(last_rwset_, ::testing::ElementsAre("ns cc", "write k9=nine"));
+  EXPECT_EQ(call({"get", "k1"}).payload(), "v1b");
+  EXPECT_THAT(last_rwset_, ::testing::ElementsAre("ns cc", "read k1@1:0"));
+  call({"del", "k2"});
+  EXPECT_THAT(last_rwset_, ::testing::ElementsAre("ns cc", "delete k2"));
+  EXPECT_EQ(call({"range", "k2", "k5"}).payload(), "k2=v2,k3=v3,k4=v4");
+  EXPECT_EQ(call({"page", ""}).payload(), "k1=v1b,k2=v2|k3|2");
+  EXPECT_EQ(call({"page", "k5"}).payload(), "k5=v5||1");
+  EXPECT_EQ(call({"history", "k1"}).payload(), "v1,v1b");
+  EXPECT_EQ(call({"call", "echo", "hello"}).payload(), "200:echo hello");
+  protos::Response refused = call({"private"});
+  EXPECT_EQ(refused.status(), 500);
+  EXPECT_THAT(refused.message(), HasSubstr("private data is not supported"));
 }
 
 // A chaincode server (chaincode-as-a-service): on Connect it registers as
