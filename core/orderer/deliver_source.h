@@ -31,10 +31,10 @@ class DeliverSource {
   // with a new PolicyManager object: running Deliver requests notice a
   // config change by the pointer changing.
   virtual std::shared_ptr<const channelconfig::PolicyManager> policy_manager() const = 0;
-  // The policy a requester must satisfy: "/Channel/Readers" on an orderer,
-  // "/Channel/Application/Readers" on a peer (Fabric's event/Block and
-  // event/FilteredBlock ACLs).
-  virtual std::string_view readers_policy() const = 0;
+  // The policy a requester must satisfy now: "/Channel/Readers" on an
+  // orderer; on a peer the channel's event/Block or event/FilteredBlock ACL
+  // (by default "/Channel/Application/Readers").
+  virtual std::string readers_policy() const = 0;
   // Blocks that may be delivered: 0 .. deliverable_height() - 1. On a peer
   // only committed blocks (state visible) count.
   virtual uint64_t deliverable_height() const = 0;

@@ -51,7 +51,7 @@ class OrderingChannel : public DeliverSource {
   // DeliverSource, from block_store(). channel_id, policy_manager, stopped
   // (it orders nothing more once stopped) and AddBlockListener (called after
   // blocks are appended) are left to the channel.
-  std::string_view readers_policy() const final { return "/Channel/Readers"; }
+  std::string readers_policy() const final { return "/Channel/Readers"; }
   uint64_t deliverable_height() const final;
   Result<std::string> GetBlockBytes(uint64_t number) const final;
   bool WaitForBlock(uint64_t number, std::chrono::steady_clock::time_point deadline) const final;

@@ -146,7 +146,8 @@ class RefCounted {
 };
 
 struct ReactorContext {
-  const DeliverHandler* handler;
+  const DeliverHandler* blocks;
+  const DeliverHandler* filtered;
   util::WorkerPool* workers;
   DeliverMetrics metrics;
   orderer::ActiveStreams* streams;
@@ -240,7 +241,8 @@ class PeerDeliverReactor final : public RawReactor, public RefCounted {
   }
 
   void StartRequest(const std::string& bytes) {
-    auto checked = context_->handler->Check(bytes);
+    const DeliverHandler* handler = kind_ == Kind::kFiltered ? context_->filtered : context_->blocks;
+    auto checked = handler->Check(bytes);
     if (auto* refused = std::get_if<DeliverStatus>(&checked)) {
       if (context_->metrics.enabled()) {
         context_->metrics.requests_received->With({"", FilteredLabel(kind_), DataTypeLabel(kind_)}).Inc();
@@ -403,11 +405,13 @@ class PeerDeliverService final
 
 }  // namespace
 
-Result<std::unique_ptr<grpc::Service>> MakePeerDeliverService(const DeliverHandler* handler,
+Result<std::unique_ptr<grpc::Service>> MakePeerDeliverService(const DeliverHandler* blocks,
+                                                              const DeliverHandler* filtered,
                                                               util::WorkerPool* workers,
                                                               PeerDeliverServiceOptions options) {
   ReactorContext context;
-  context.handler = handler;
+  context.blocks = blocks;
+  context.filtered = filtered;
   context.workers = workers;
   LOOM_ASSIGN_OR_RETURN(context.metrics, DeliverMetrics::Create(options.metrics));
   context.streams = options.active_streams;

@@ -1,7 +1,8 @@
 // The gRPC adapter of the peer's protos.Deliver (peer/events.proto):
 // Deliver, DeliverFiltered and DeliverWithPrivateData, over the orderer's
-// DeliverHandler (seek semantics, the /Channel/Application/Readers check
-// through PeerDeliverSource, re-checks while a request runs).
+// DeliverHandler (seek semantics, the channel's event/Block or
+// event/FilteredBlock ACL through PeerDeliverSource — by default
+// /Channel/Application/Readers — re-checked while a request runs).
 //
 // Per stream, as the orderer's Deliver: each request's blocks are written
 // as they commit (a block is sent only after its state is visible), then a
@@ -22,7 +23,7 @@
 // deliver_requests_received/completed and deliver_blocks_sent with the
 // filtered / data_type labels.
 //
-// The handler, pool, metrics and stream counter must outlive the service,
+// The handlers, pool, metrics and stream counter must outlive the service,
 // and the service the grpc::Server it is registered with.
 #pragma once
 
@@ -51,7 +52,10 @@ struct PeerDeliverServiceOptions {
   std::function<void(const std::string& line)> log;
 };
 
-Result<std::unique_ptr<grpc::Service>> MakePeerDeliverService(const orderer::DeliverHandler* handler,
+// `blocks` checks Deliver and DeliverWithPrivateData requests (its sources
+// guard event/Block), `filtered` DeliverFiltered ones (event/FilteredBlock).
+Result<std::unique_ptr<grpc::Service>> MakePeerDeliverService(const orderer::DeliverHandler* blocks,
+                                                              const orderer::DeliverHandler* filtered,
                                                               util::WorkerPool* workers,
                                                               PeerDeliverServiceOptions options = {});
 

@@ -22,11 +22,23 @@ void PeerDeliverSource::Listeners::Notify(uint64_t height) {
   for (auto& [id, listener] : by_id) listener(height);
 }
 
-std::shared_ptr<PeerDeliverSource> PeerDeliverSource::Create(std::shared_ptr<PeerChannel> channel) {
-  return std::shared_ptr<PeerDeliverSource>(new PeerDeliverSource(std::move(channel)));
+std::string DeliverPolicyFor(const channelconfig::ChannelConfig& config, std::string_view resource) {
+  if (config.application) {
+    auto acl = config.application->acls.find(std::string(resource));
+    if (acl != config.application->acls.end() && !acl->second.empty()) {
+      return acl->second.front() == '/' ? acl->second : "/Channel/" + acl->second;
+    }
+  }
+  return "/Channel/Application/Readers";
 }
 
-PeerDeliverSource::PeerDeliverSource(std::shared_ptr<PeerChannel> channel) : channel_(std::move(channel)) {
+std::shared_ptr<PeerDeliverSource> PeerDeliverSource::Create(std::shared_ptr<PeerChannel> channel,
+                                                             std::string resource) {
+  return std::shared_ptr<PeerDeliverSource>(new PeerDeliverSource(std::move(channel), std::move(resource)));
+}
+
+PeerDeliverSource::PeerDeliverSource(std::shared_ptr<PeerChannel> channel, std::string resource)
+    : channel_(std::move(channel)), resource_(std::move(resource)) {
   // The listeners outlive the commit listener's registration through this
   // shared_ptr, whatever order the source and the channel go in.
   std::shared_ptr<Listeners> listeners = listeners_;

@@ -2,8 +2,11 @@
 // so the peer serves Fabric's seek semantics and access checks with the
 // orderer's DeliverHandler and DeliverCursor.
 //
-//   readers_policy()      /Channel/Application/Readers — Fabric's default
-//                         ACL for event/Block and event/FilteredBlock
+//   readers_policy()      the channel config's ACL for the source's resource
+//                         (event/Block for Deliver and DeliverWithPrivateData,
+//                         event/FilteredBlock for DeliverFiltered), as
+//                         Fabric's peer checks it; /Channel/Application/Readers
+//                         (Fabric's default for both) when the config has none
 //   deliverable_height()  PeerChannel::Height(): committed blocks only, so a
 //                         block is sent after its state is visible
 //   AddBlockListener      called from the channel's commit listener (after
@@ -26,16 +29,26 @@
 
 namespace loom::peer {
 
+inline constexpr char kBlockEventResource[] = "event/Block";
+inline constexpr char kFilteredBlockEventResource[] = "event/FilteredBlock";
+
+// The policy guarding `resource` on a channel: the Application ACL of
+// `config` when it names one (a name without a leading '/' is under
+// /Channel/), else /Channel/Application/Readers. Pure.
+std::string DeliverPolicyFor(const channelconfig::ChannelConfig& config, std::string_view resource);
+
 class PeerDeliverSource : public orderer::DeliverSource {
  public:
-  static std::shared_ptr<PeerDeliverSource> Create(std::shared_ptr<PeerChannel> channel);
+  // `resource`: kBlockEventResource or kFilteredBlockEventResource.
+  static std::shared_ptr<PeerDeliverSource> Create(std::shared_ptr<PeerChannel> channel,
+                                                   std::string resource = kBlockEventResource);
   ~PeerDeliverSource() override;
 
   const std::string& channel_id() const override { return channel_->channel_id(); }
   std::shared_ptr<const channelconfig::PolicyManager> policy_manager() const override {
     return channel_->policy_manager();
   }
-  std::string_view readers_policy() const override { return "/Channel/Application/Readers"; }
+  std::string readers_policy() const override { return DeliverPolicyFor(*channel_->config(), resource_); }
   uint64_t deliverable_height() const override { return channel_->Height(); }
   Result<std::string> GetBlockBytes(uint64_t number) const override;
   bool WaitForBlock(uint64_t number, std::chrono::steady_clock::time_point deadline) const override;
@@ -56,9 +69,10 @@ class PeerDeliverSource : public orderer::DeliverSource {
   };
   class Handle;
 
-  explicit PeerDeliverSource(std::shared_ptr<PeerChannel> channel);
+  PeerDeliverSource(std::shared_ptr<PeerChannel> channel, std::string resource);
 
   std::shared_ptr<PeerChannel> channel_;
+  const std::string resource_;
   std::shared_ptr<Listeners> listeners_ = std::make_shared<Listeners>();
   uint64_t commit_listener_id_ = 0;
   std::atomic<bool> stopped_{false};

@@ -90,12 +90,14 @@ Result<common::SignaturePolicyEnvelope> AnyApplicationMemberPolicy(const ledger:
 // stops feeding before the source and the channel go.
 struct KeptChannel {
   std::shared_ptr<PeerChannel> channel;
-  std::shared_ptr<PeerDeliverSource> source;
+  std::shared_ptr<PeerDeliverSource> blocks;    // Deliver, DeliverWithPrivateData: event/Block
+  std::shared_ptr<PeerDeliverSource> filtered;  // DeliverFiltered: event/FilteredBlock
   std::unique_ptr<BlockDeliverer> deliverer;
 
   void Stop() {
     if (deliverer) deliverer->Stop();
-    if (source) source->Stop();
+    if (blocks) blocks->Stop();
+    if (filtered) filtered->Stop();
     if (channel) channel->Stop();
   }
 };
@@ -117,7 +119,8 @@ struct PeerNode::State : public PeerChannelDirectory {
   bool stopping = false;
   std::vector<std::string> notes;
   orderer::ActiveStreams active_streams;  // outlives the reactors the workers may still hold
-  std::unique_ptr<orderer::DeliverHandler> deliver;
+  std::unique_ptr<orderer::DeliverHandler> deliver_blocks;
+  std::unique_ptr<orderer::DeliverHandler> deliver_filtered;
   std::unique_ptr<util::WorkerPool> workers;  // drained before the handlers its tasks call go
   std::unique_ptr<grpc::Service> deliver_service;
   std::unique_ptr<trace::ObserverService> observer;
@@ -147,19 +150,20 @@ struct PeerNode::State : public PeerChannelDirectory {
     return it == channels.end() ? nullptr : it->second.channel;
   }
 
-  std::shared_ptr<orderer::DeliverSource> FindSource(const std::string& id) const {
+  std::shared_ptr<orderer::DeliverSource> FindSource(const std::string& id, bool filtered) const {
     std::lock_guard lock(channels_mutex);
     auto it = channels.find(id);
-    return it == channels.end() ? nullptr : it->second.source;
+    if (it == channels.end()) return nullptr;
+    return filtered ? it->second.filtered : it->second.blocks;
   }
 
   PeerChannelOptions MakeChannelOptions(const std::string& dir,
-                                        std::shared_ptr<std::atomic<const PeerChannel*>> slot) const {
+                                        std::shared_ptr<std::atomic<const PeerChannel*>> slot) {
     PeerChannelOptions channel_options;
     channel_options.dir = dir;
     channel_options.validation_threads = config.validation_workers;
     channel_options.trace = hub.get();
-    channel_options.metrics = const_cast<ops::MetricsRegistry*>(&metrics);
+    channel_options.metrics = &metrics;
     // The channel's policies come from its own config in effect; the slot
     // is filled once the channel exists (no block is validated before).
     ChannelEndorsementPolicy policy = options.endorsement_policy;
@@ -183,7 +187,8 @@ struct PeerNode::State : public PeerChannelDirectory {
     for (const std::string& note : kept.channel->ledger().recovery_notes()) {
       notes.push_back("channel " + id + ": " + note);
     }
-    kept.source = PeerDeliverSource::Create(kept.channel);
+    kept.blocks = PeerDeliverSource::Create(kept.channel, kBlockEventResource);
+    kept.filtered = PeerDeliverSource::Create(kept.channel, kFilteredBlockEventResource);
     BlockDelivererOptions deliverer_options;
     for (const HostPort& orderer : config.orderers) deliverer_options.endpoints.push_back(orderer.ToString());
     deliverer_options.tls_root_certs_pem = tls_root_certs;
@@ -331,15 +336,17 @@ Result<std::unique_ptr<PeerNode>> PeerNode::Start(const PeerNodeConfig& config,
 
   State* raw_state = state.get();
   state->workers = std::make_unique<util::WorkerPool>();
-  state->deliver = std::make_unique<orderer::DeliverHandler>(
-      [raw_state](const std::string& id) { return raw_state->FindSource(id); }, "peer");
+  state->deliver_blocks = std::make_unique<orderer::DeliverHandler>(
+      [raw_state](const std::string& id) { return raw_state->FindSource(id, false); }, "peer");
+  state->deliver_filtered = std::make_unique<orderer::DeliverHandler>(
+      [raw_state](const std::string& id) { return raw_state->FindSource(id, true); }, "peer");
   PeerDeliverServiceOptions deliver_options;
   deliver_options.metrics = &state->metrics;
   deliver_options.active_streams = &state->active_streams;
   deliver_options.log = [raw_state](const std::string& line) { raw_state->Log(line); };
-  LOOM_ASSIGN_OR_RETURN(
-      state->deliver_service,
-      MakePeerDeliverService(state->deliver.get(), state->workers.get(), std::move(deliver_options)));
+  LOOM_ASSIGN_OR_RETURN(state->deliver_service,
+                        MakePeerDeliverService(state->deliver_blocks.get(), state->deliver_filtered.get(),
+                                               state->workers.get(), std::move(deliver_options)));
   state->observer = std::make_unique<trace::ObserverService>(state->hub.get());
   PeerAdminOptions admin_options;
   admin_options.local_msp = identity->identity().msp();
