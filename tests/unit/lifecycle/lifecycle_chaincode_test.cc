@@ -7,6 +7,8 @@
 #include "core/lifecycle/endorsement_policy.h"
 #include "core/policy/signature_policy_parser.h"
 #include "lifecycle_test_support.h"
+#include "peer/lifecycle/chaincode_definition.pb.h"
+#include "peer/lifecycle/db.pb.h"
 
 namespace loom::lifecycle::testing {
 namespace {
@@ -60,15 +62,52 @@ TEST_F(LifecycleChaincodeTest, WritesOnlyTheLifecycleNamespaceInFabricsLayout) {
       Call(lifecycle_, ledger_, "CommitChaincodeDefinition", CommitArgs("assets", 1).SerializeAsString());
   ASSERT_EQ(outcome.status(), 200) << outcome.message();
   loom::testing::TxRwSet rwset = ToTxRwSet(outcome.rwset);
-  std::set<std::string> keys;
+  std::map<std::string, std::string> written;
   for (const auto& write : rwset.writes) {
     EXPECT_EQ(write.ns, "_lifecycle");
-    keys.insert(write.key);
+    written[write.key] = write.value;
   }
+  std::set<std::string> keys;
+  for (const auto& [key, value] : written) keys.insert(key);
   EXPECT_EQ(keys, (std::set<std::string>{"namespaces/metadata/assets", "namespaces/fields/assets/Sequence",
                                          "namespaces/fields/assets/EndorsementInfo",
                                          "namespaces/fields/assets/ValidationInfo",
                                          "namespaces/fields/assets/Collections"}));
+  // The values Fabric's serializer writes.
+  ::lifecycle::StateMetadata metadata;
+  ASSERT_TRUE(metadata.ParseFromString(written["namespaces/metadata/assets"]));
+  EXPECT_EQ(metadata.datatype(), "ChaincodeDefinition");
+  EXPECT_EQ(std::vector<std::string>(metadata.fields().begin(), metadata.fields().end()),
+            (std::vector<std::string>{"Sequence", "EndorsementInfo", "ValidationInfo", "Collections"}));
+  ::lifecycle::StateData sequence;
+  ASSERT_TRUE(sequence.ParseFromString(written["namespaces/fields/assets/Sequence"]));
+  EXPECT_EQ(sequence.Type_case(), ::lifecycle::StateData::kInt64);
+  EXPECT_EQ(sequence.int64(), 1);
+  ::lifecycle::StateData endorsement_data;
+  ASSERT_TRUE(endorsement_data.ParseFromString(written["namespaces/fields/assets/EndorsementInfo"]));
+  ::lifecycle::ChaincodeEndorsementInfo endorsement;
+  ASSERT_TRUE(endorsement.ParseFromString(endorsement_data.bytes()));
+  EXPECT_EQ(endorsement.version(), "1.0");
+  EXPECT_EQ(endorsement.endorsement_plugin(), "escc");
+  ::lifecycle::StateData validation_data;
+  ASSERT_TRUE(validation_data.ParseFromString(written["namespaces/fields/assets/ValidationInfo"]));
+  ::lifecycle::ChaincodeValidationInfo validation;
+  ASSERT_TRUE(validation.ParseFromString(validation_data.bytes()));
+  EXPECT_EQ(validation.validation_plugin(), "vscc");
+}
+
+TEST_F(LifecycleChaincodeTest, CorruptStoredDefinitionIsCorruptionNamingTheKey) {
+  loom::testing::TxRwSet rwset;
+  rwset.writes.push_back({"_lifecycle", "namespaces/metadata/broken", "\xff\xff", false});
+  ledger_.CommitBlock({loom::testing::MakeEndorserTransactionWithRwSet(*Net().org1_user, *Net().org1_peer,
+                                                                       kChannel, "_lifecycle", rwset)
+                           .value()
+                           .envelope});
+  auto read = ReadDefinition(ledger_.Snapshot(), "broken");
+  ASSERT_FALSE(read.ok());
+  EXPECT_TRUE(read.status().IsCorruption());
+  EXPECT_NE(read.status().message().find("namespaces/metadata/broken"), std::string::npos);
+  EXPECT_TRUE(EndorsementPolicyFor(ledger_.Snapshot(), *Net().config, "broken").status().IsCorruption());
 }
 
 TEST_F(LifecycleChaincodeTest, SequenceMustBeCurrentPlusOne) {
