@@ -8,6 +8,7 @@
 #include "core/channelconfig/policy_manager.h"
 #include "core/lifecycle/endorsement_policy.h"
 #include "core/policy/compiled_signature_policy.h"
+#include "core/policy/implicit_meta.h"
 #include "core/policy/policy_text.h"
 #include "core/policy/principal.h"
 #include "core/policy/signature_policy_parser.h"
@@ -99,6 +100,47 @@ TEST(ResolveChannelPolicy, MajorityOfThreeOrgsIsTwoOutOfThreeInGroupOrder) {
   EXPECT_TRUE(Satisfied(*flat, {"OrgCMSP", "OrgBMSP", "OrgAMSP"}));
   EXPECT_FALSE(Satisfied(*flat, {"OrgBMSP"}));
   EXPECT_FALSE(Satisfied(*flat, {"OrgBMSP", "OtherMSP"}));
+}
+
+// The flattened policy decides like the ImplicitMeta policy it replaces,
+// for every subset of signers (peers, admins and members of the three orgs
+// and of an outsider).
+TEST(ResolveChannelPolicy, FlatteningAgreesWithImplicitMetaOnEverySignerSet) {
+  channelconfig::ChannelConfig config = ThreeOrgConfig();
+  std::vector<FakeIdentity> signers = {
+      {"OrgAMSP", common::MSPRole::PEER}, {"OrgAMSP", common::MSPRole::ADMIN},
+      {"OrgBMSP", common::MSPRole::PEER}, {"OrgBMSP", common::MSPRole::ADMIN},
+      {"OrgCMSP", common::MSPRole::PEER}, {"OrgCMSP", common::MSPRole::CLIENT},
+      {"OutMSP", common::MSPRole::PEER}};
+  const common::ConfigGroup& application = config.config.channel_group().groups().at("Application");
+  for (auto [path, rule, sub] :
+       std::vector<std::tuple<std::string, common::ImplicitMetaPolicy::Rule, std::string>>{
+           {"/Channel/Application/Endorsement", common::ImplicitMetaPolicy::MAJORITY, "Endorsement"},
+           {"/Channel/Application/AnyEndorsement", common::ImplicitMetaPolicy::ANY, "Endorsement"},
+           {"/Channel/Application/AllEndorsement", common::ImplicitMetaPolicy::ALL, "Endorsement"},
+           {"/Channel/Application/MajorityWriters", common::ImplicitMetaPolicy::MAJORITY, "Writers"}}) {
+    SCOPED_TRACE(path);
+    auto flat = policy::CompiledSignaturePolicy::Compile(ResolveChannelPolicy(config, path).value()).value();
+    std::vector<policy::ImplicitMetaChild> children;
+    for (std::string org : {"OrgA", "OrgB", "OrgC"}) {
+      const auto& policies = application.groups().at(org).policies();
+      std::shared_ptr<const policy::PolicyEvaluator> child;
+      if (policies.count(sub))
+        child = std::make_shared<policy::CompiledSignaturePolicy>(
+            policy::CompiledSignaturePolicy::CompileBytes(policies.at(sub).policy().value()).value());
+      children.push_back({org, child});
+    }
+    common::ImplicitMetaPolicy meta;
+    meta.set_rule(rule);
+    meta.set_sub_policy(sub);
+    auto implicit = policy::ImplicitMetaPolicyEvaluator::Create(meta, children).value();
+    for (unsigned mask = 0; mask < (1u << signers.size()); ++mask) {
+      std::vector<const policy::Identity*> presented;
+      for (size_t i = 0; i < signers.size(); ++i)
+        if (mask & (1u << i)) presented.push_back(&signers[i]);
+      ASSERT_EQ(flat.IsSatisfiedBy(presented), implicit.IsSatisfiedBy(presented)) << "signer mask " << mask;
+    }
+  }
 }
 
 TEST(ResolveChannelPolicy, AnyAllAndAMissingSubPolicy) {
