@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "common/common.pb.h"
+#include "core/crypto/hash.h"
 
 namespace loom::shim {
 namespace {
@@ -233,6 +234,13 @@ Status ChaincodeStub::ReadProposal(const protos::SignedProposal& signed_proposal
   }
   transient_.insert(payload.transientmap().begin(), payload.transientmap().end());
   tx_timestamp_ = channel_header.timestamp();
+  std::string epoch(8, '\0');
+  for (int i = 0; i < 8; ++i) epoch[i] = static_cast<char>((channel_header.epoch() >> (8 * i)) & 0xFF);
+  crypto::Sha256Hasher binding;
+  binding.Update(signature_header.nonce());
+  binding.Update(creator_);
+  binding.Update(epoch);
+  binding_ = binding.Finish();
   return Status::Ok();
 }
 

@@ -99,6 +99,9 @@ class ChaincodeStub {
   // SignatureHeader); empty without a proposal.
   const std::string& GetCreator() const { return creator_; }
   const std::map<std::string, std::string>& GetTransient() const { return transient_; }
+  // SHA-256(nonce || creator || epoch as 8 little-endian bytes): what ties
+  // the proposal to its creator (Fabric's GetBinding); empty without a proposal.
+  const std::string& GetBinding() const { return binding_; }
   const std::map<std::string, std::string>& GetDecorations() const { return decorations_; }
   // Null when the peer sent no proposal (peer-internal invocations).
   const protos::SignedProposal* GetSignedProposal() const {
@@ -152,6 +155,7 @@ class ChaincodeStub {
   std::optional<protos::SignedProposal> signed_proposal_;
   std::string creator_;
   std::map<std::string, std::string> transient_;
+  std::string binding_;
   google::protobuf::Timestamp tx_timestamp_;
   std::optional<protos::ChaincodeEvent> event_;
 };

@@ -11,6 +11,7 @@
 #include "chaincode/shim/chaincode_stub.h"
 #include "chaincode/shim/shim.h"
 #include "common/common.pb.h"
+#include "core/crypto/hash.h"
 #include "tests/unit/shim/chaincode_runner.h"
 #include "tests/unit/shim/fake_peer.h"
 
@@ -116,6 +117,7 @@ class ProbeChaincode : public Chaincode {
       }
       return Response::Success(Join(seen));
     }
+    if (function == "binding") return Response::Success(crypto::HexEncode(stub.GetBinding()));
     if (function == "throw") throw std::runtime_error("boom");
     if (function == "status") return Response{std::stoi(params.at(0)), "custom message", "custom payload"};
     return Response::Error("unknown function " + function);
@@ -361,6 +363,7 @@ TEST_F(ShimTest, ProposalGivesCreatorTransientAndTimestamp) {
   channel_header.set_type(common::ENDORSER_TRANSACTION);
   channel_header.set_channel_id("ch1");
   channel_header.mutable_timestamp()->set_seconds(1234567);
+  channel_header.set_epoch(7);
   common::SignatureHeader signature_header;
   signature_header.set_creator("creator-identity");
   signature_header.set_nonce("nonce");
@@ -383,6 +386,11 @@ TEST_F(ShimTest, ProposalGivesCreatorTransientAndTimestamp) {
   ASSERT_EQ(reply->type(), ChaincodeMessage::COMPLETED) << reply->payload();
   EXPECT_EQ(CompletedResponse(*reply).payload(),
             "tx-info|ch1|creator-identity|secret=s3|1234567|proposal|info,arg1");
+  reply = peer_.Execute("tx-binding", {"binding"}, ChaincodeMessage::TRANSACTION, &signed_proposal);
+  ASSERT_TRUE(reply);
+  // nonce || creator || epoch 7 as 8 little-endian bytes
+  EXPECT_EQ(CompletedResponse(*reply).payload(),
+            crypto::HexEncode(crypto::Sha256("noncecreator-identity\x07\0\0\0\0\0\0\0"s)));
 
   // A proposal whose header does not parse is refused with ERROR.
   signed_proposal.set_proposal_bytes("\xff\xff\xff");
