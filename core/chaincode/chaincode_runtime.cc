@@ -23,6 +23,10 @@ ChaincodeRuntime::ChaincodeRuntime(ChaincodeSupport* support, Launcher* launcher
     : support_(support), launcher_(launcher), specs_(std::move(specs)), options_(options) {}
 
 ChaincodeRuntime::~ChaincodeRuntime() {
+  StopAll();
+}
+
+void ChaincodeRuntime::StopAll() {
   std::lock_guard lock(mutex_);
   for (auto& [name, entry] : running_) {
     std::lock_guard entry_lock(entry->mutex);

@@ -73,6 +73,8 @@ class ChaincodeRuntime : public ChaincodeExecutor {
   std::optional<pid_t> ProcessId(const std::string& chaincode_name) const;
   // Ends `chaincode_name`: closes its stream and kills its process.
   void Stop(const std::string& chaincode_name);
+  // Ends every chaincode this runtime knows (the peer shutting down).
+  void StopAll();
 
  private:
   struct Running {

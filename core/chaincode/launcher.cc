@@ -50,17 +50,24 @@ Result<LaunchedChaincode> Launcher::Launch(const std::string& chaincode_name, co
   if (!made.ok()) return Status::Unavailable("chaincode " + chaincode_name + ": " + made.message());
 
   const std::string id = ChaincodeIdOf(chaincode_name, spec);
+  const std::string peer_address = !options_.peer_address.empty() || !options_.peer_address_source
+                                       ? options_.peer_address
+                                       : options_.peer_address_source();
+  if (peer_address.empty()) {
+    return Status::Unavailable("chaincode " + chaincode_name +
+                               ": the peer's chaincode address is not known yet");
+  }
   ProcessSpec process;
   process.log_path = options_.log_dir + "/" + FileNameOf(id) + ".log";
   if (spec.type == LaunchType::kNode) {
     process.program = options_.npm_command;
-    process.args = {"start", "--", "--peer.address", options_.peer_address};
+    process.args = {"start", "--", "--peer.address", peer_address};
     process.working_dir = spec.path;
   } else {
     process.program = spec.path;
-    process.args = {"--peer.address", options_.peer_address};
+    process.args = {"--peer.address", peer_address};
   }
-  process.env = {"CORE_CHAINCODE_ID_NAME=" + id, "CORE_PEER_ADDRESS=" + options_.peer_address,
+  process.env = {"CORE_CHAINCODE_ID_NAME=" + id, "CORE_PEER_ADDRESS=" + peer_address,
                  "CORE_PEER_TLS_ENABLED=false", "CORE_PEER_LOCALMSPID=" + options_.local_msp_id};
   for (const auto& [key, value] : spec.env) process.env.push_back(key + "=" + value);
   auto started = ChaincodeProcess::Start(process, std::move(on_exit));

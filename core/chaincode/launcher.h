@@ -40,6 +40,9 @@ using LaunchSpecSource = std::function<Result<LaunchSpec>(const std::string& cha
 
 struct LauncherOptions {
   std::string peer_address;  // the chaincode listen address, host:port
+  // Asked at each launch when `peer_address` is empty: a peer binding port 0
+  // learns its chaincode address only after the launcher is made.
+  std::function<std::string()> peer_address_source;
   std::string local_msp_id;
   std::string log_dir;              // created when missing
   std::string npm_command = "npm";  // for node chaincode

@@ -27,6 +27,7 @@
 #include "core/peer/peer_config.h"
 #include "nodes/peer/peer_log.h"
 #include "nodes/peer/peer_node.h"
+#include "nodes/peer/peer_services.h"
 
 namespace {
 
@@ -97,12 +98,18 @@ int main(int argc, char** argv) {
   loom::peer::PeerNodeStartOptions options;
   options.join_blocks = join_blocks;
   options.endorsement_policy = loom::lifecycle::EndorsementPolicyFor;
+  // The chaincode server's address is bound inside Start; chaincodes launch
+  // on their first proposal, after it is known.
+  auto chaincode_address = std::make_shared<loom::peer::SharedAddress>();
+  options.services =
+      loom::peer::EndorsementServices([chaincode_address] { return chaincode_address->Get(); });
   options.log = [&log](const std::string& line) { log.Write(line); };
   auto node = loom::peer::PeerNode::Start(*config, std::move(options));
   if (!node.ok()) {
     log.Write("cannot start: " + node.status().ToString());
     return kExitCannotStart;
   }
+  chaincode_address->Set((*node)->chaincode_address());
   for (const std::string& note : (*node)->start_notes()) log.Write(note);
   std::string channels;
   for (const std::string& id : (*node)->channel_ids()) channels += (channels.empty() ? "" : ", ") + id;
