@@ -163,7 +163,7 @@ class BlockDeliverer::Impl {
       ::orderer::DeliverResponse response;
       while (stream->Read(&response)) {
         if (response.has_block()) {
-          Status submitted = channel_->SubmitBlock(std::move(*response.mutable_block()));
+          Status submitted = channel_->SubmitBlock(std::move(*response.mutable_block()), address);
           if (!submitted.ok()) {
             problem = submitted.WithContext("block from " + address + " refused");
             answered = true;

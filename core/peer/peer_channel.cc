@@ -215,7 +215,7 @@ class PeerChannel::Impl {
     return Status::Ok();
   }
 
-  Status SubmitBlock(common::Block block) {
+  Status SubmitBlock(common::Block block, const std::string& source) {
     std::lock_guard intake(intake_mutex_);
     if (!block.has_header()) return Status::Corruption("a block without header");
     const uint64_t number = block.header().number();
@@ -264,6 +264,7 @@ class PeerChannel::Impl {
     }
     if (options_.trace != nullptr) {
       loom::TraceEvent event = BlockReceivedEvent(channel_id_, block);
+      event.mutable_block()->set_source(source);
       Stamp(&event, pending->received);
       options_.trace->Publish(std::move(event));
     }
@@ -774,8 +775,8 @@ std::string PeerChannel::LastStateHash() const {
   return impl_->LastStateHash();
 }
 
-Status PeerChannel::SubmitBlock(common::Block block) {
-  return impl_->SubmitBlock(std::move(block));
+Status PeerChannel::SubmitBlock(common::Block block, const std::string& source) {
+  return impl_->SubmitBlock(std::move(block), source);
 }
 Status PeerChannel::WaitForHeight(uint64_t height, std::chrono::steady_clock::time_point deadline) const {
   return impl_->WaitForHeight(height, deadline);

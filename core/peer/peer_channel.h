@@ -174,7 +174,8 @@ class PeerChannel {
   std::string LastStateHash() const;
 
   // See the header comment. Thread-safe; blocks are taken in number order.
-  Status SubmitBlock(common::Block block);
+  // `source` (e.g. the orderer's address) goes into the BLOCK_RECEIVED event.
+  Status SubmitBlock(common::Block block, const std::string& source = {});
 
   // OK once block height-1 is committed and its commit listeners, events
   // and metrics are done (so Height() >= height); DeadlineExceeded at

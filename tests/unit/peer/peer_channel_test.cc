@@ -607,7 +607,8 @@ TEST_F(PeerChannelTest, VsccEventsExplainTheVerdict) {
   ASSERT_NE(channel, nullptr);
   SignedTransaction good = net_.Write("assets", "a", "1");
   SignedTransaction bad = net_.Write("assets", "b", "2", {&net_.org2_peer()});
-  Feed(channel.get(), {net_.NextBlock({good, bad})});
+  ASSERT_TRUE(channel->SubmitBlock(net_.NextBlock({good, bad}), "orderer0:7050").ok());
+  ASSERT_TRUE(channel->WaitForHeight(2, Deadline()).ok());
   int vscc = 0;
   bool received = false;
   while (auto delivery = subscription->TryNext()) {
@@ -616,6 +617,7 @@ TEST_F(PeerChannelTest, VsccEventsExplainTheVerdict) {
       received = true;
       EXPECT_EQ(event.block().tx_count(), 2u);
       EXPECT_EQ(event.block().tx_ids(0), good.tx_id);
+      EXPECT_EQ(event.block().source(), "orderer0:7050");
     }
     if (event.phase() != loom::TraceEvent::VSCC_DONE) continue;
     ++vscc;
