@@ -22,7 +22,8 @@ Result<std::shared_ptr<Handler>> ChaincodeSupport::Dial(const std::string& addre
     handler = std::make_shared<Handler>(&registry_, std::move(stream), limits_, origin);
     return handler;
   };
-  LOOM_ASSIGN_OR_RETURN(std::shared_ptr<MessageStream> stream, DialChaincode(address, accept));
+  LOOM_ASSIGN_OR_RETURN(std::shared_ptr<MessageStream> stream,
+                        DialChaincode(address, limits_.max_message_bytes, accept));
   (void)stream;  // the handler holds it
   return handler;
 }

@@ -6,6 +6,11 @@
 // Handler (handler.h) that speaks the protocol; ChaincodeRuntime
 // (chaincode_runtime.h) runs transactions on them.
 //
+// The gRPC server carrying MakeService() should accept messages of
+// limits.max_message_bytes (ServerBuilder::SetMaxReceiveMessageSize; gRPC's
+// default is 4 MiB, and a larger message breaks the stream before the
+// Handler sees it).
+//
 // Thread-safe. Must outlive the gRPC server it is registered on (Shutdown
 // first) and every stream it dialled.
 #pragma once

@@ -3,8 +3,10 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -201,10 +203,18 @@ class ChaincodeSupportService final
 
 using ClientReactor = grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>;
 
+grpc::ChannelArguments ChannelArguments(size_t max_message_bytes) {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(
+      static_cast<int>(std::min<size_t>(max_message_bytes, std::numeric_limits<int>::max())));
+  return arguments;
+}
+
 class ConnectReactor final : public ClientReactor, public ReactorCore {
  public:
-  ConnectReactor(const std::string& address, const AcceptStream& accept)
-      : channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
+  ConnectReactor(const std::string& address, size_t max_message_bytes, const AcceptStream& accept)
+      : channel_(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                           ChannelArguments(max_message_bytes))),
         stub_(channel_),
         outbox_(std::make_shared<Outbox>(this)),
         listener_(accept(outbox_, "chaincode server " + address)) {}
@@ -295,9 +305,10 @@ std::unique_ptr<grpc::Service> MakeChaincodeSupportService(AcceptStream accept) 
   return std::make_unique<ChaincodeSupportService>(std::move(accept));
 }
 
-Result<std::shared_ptr<MessageStream>> DialChaincode(const std::string& address, const AcceptStream& accept) {
+Result<std::shared_ptr<MessageStream>> DialChaincode(const std::string& address, size_t max_message_bytes,
+                                                     const AcceptStream& accept) {
   if (address.empty()) return Status::InvalidArgument("chaincode server address is empty");
-  auto* reactor = new ConnectReactor(address, accept);
+  auto* reactor = new ConnectReactor(address, max_message_bytes, accept);
   // Taken before Start: once the call runs, the reactor may end at any time.
   std::shared_ptr<MessageStream> stream = reactor->outbox();
   reactor->Start();

@@ -10,6 +10,7 @@
 // blocks; writes are queued in order, one in flight.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,8 +32,10 @@ std::unique_ptr<grpc::Service> MakeChaincodeSupportService(AcceptStream accept);
 
 // Starts protos.Chaincode/Connect on `address` (host:port, plaintext) and
 // returns the stream; the listener hears the chaincode's messages and the end
-// of the stream (an unreachable server ends it at once). InvalidArgument for
-// an empty address.
-Result<std::shared_ptr<MessageStream>> DialChaincode(const std::string& address, const AcceptStream& accept);
+// of the stream (an unreachable server ends it at once). Messages up to
+// `max_message_bytes` are received (larger ones end the stream).
+// InvalidArgument for an empty address.
+Result<std::shared_ptr<MessageStream>> DialChaincode(const std::string& address, size_t max_message_bytes,
+                                                     const AcceptStream& accept);
 
 }  // namespace loom::chaincode
