@@ -272,6 +272,10 @@ class PeerChannel::Impl {
     pending->block = std::move(block);
     {
       std::lock_guard lock(mutex_);
+      // Stopped or failed while the block was checked: the pipeline will
+      // not take it any more.
+      if (!failure_.ok()) return failure_;
+      if (stopping_) return Status::FailedPrecondition("channel " + channel_id_ + " is stopping");
       for (const std::string& tx_id : pending->tx_ids) {
         if (!tx_id.empty()) in_flight_tx_ids_.emplace(tx_id, number);
       }
@@ -371,11 +375,6 @@ class PeerChannel::Impl {
       if (failure_.ok()) failure_ = std::move(status);
     }
     changed_.notify_all();
-  }
-
-  bool Failed() const {
-    std::lock_guard lock(mutex_);
-    return !failure_.ok();
   }
 
   // Stage 1: the parallel phase of each accepted block, in order.
