@@ -380,6 +380,40 @@ TEST_F(PeerChannelTest, ConfigBlockWithAStaleSequenceIsInvalidAndChangesNothing)
   EXPECT_EQ(channel->Height(), 3u);
 }
 
+TEST_F(PeerChannelTest, ConfigBlockForAnotherChannelIsRefused) {
+  auto channel = JoinOrDie(Options("ledger"));
+  ASSERT_NE(channel, nullptr);
+  auto current = channelconfig::ReadChannelConfig(net_.genesis());
+  ASSERT_TRUE(current.ok());
+  common::ConfigEnvelope envelope;
+  *envelope.mutable_config() = current->config;
+  envelope.mutable_config()->set_sequence(current->sequence + 1);
+  auto signed_envelope = protocol::CreateSignedEnvelope(common::CONFIG, "otherchannel", net_.orderer(),
+                                                        envelope.SerializeAsString());
+  ASSERT_TRUE(signed_envelope.ok());
+  Status refused = channel->SubmitBlock(net_.NextBlockOfEnvelopes({signed_envelope->SerializeAsString()}));
+  EXPECT_TRUE(refused.IsCorruption()) << refused.ToString();
+  EXPECT_THAT(refused.message(), HasSubstr("otherchannel"));
+  EXPECT_EQ(channel->ledger().block_store().Height(), 1u);
+}
+
+TEST_F(PeerChannelTest, StopLetsAcceptedBlocksCommit) {
+  PeerChannelOptions options = Options("ledger");
+  options.max_pending_blocks = 16;
+  auto channel = JoinOrDie(options);
+  ASSERT_NE(channel, nullptr);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(
+        channel->SubmitBlock(net_.NextBlock({net_.Write("assets", "k" + std::to_string(i), "v")})).ok());
+  }
+  channel->Stop();
+  EXPECT_EQ(channel->Height(), 11u);
+  EXPECT_TRUE(channel->WaitForHeight(11, Deadline()).ok());
+  EXPECT_EQ(channel->WaitForHeight(12, Deadline()).code(), Status::Code::kFailedPrecondition);
+  EXPECT_EQ(DumpState(channel->ledger(), {"assets"}).size(), 10u);
+  channel->Stop();  // again: nothing happens
+}
+
 class BadBlockTest : public PeerChannelTest {
  protected:
   void SetUp() override {
