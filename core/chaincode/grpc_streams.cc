@@ -272,14 +272,13 @@ class ConnectReactor final : public ClientReactor, public ReactorCore {
 
  private:
   void Run(std::unique_lock<std::mutex>& lock) {
-    if (state_.closing && state_.queue.empty() && !state_.writing && !state_.over) {
-      state_.End(state_.reason);
-      cancel_ = true;
-    }
+    if (state_.closing && state_.queue.empty() && !state_.writing) state_.End(state_.reason);
     grpc::ByteBuffer* write = state_.NextWrite();
     bool release = false;
     if (state_.over && !state_.writing && !released_) release = released_ = true;
-    bool cancel = cancel_ && !cancelled_;
+    // Once over for any reason (closed, a failed write), cancel so the
+    // pending read ends too and OnDone follows.
+    bool cancel = state_.over && !cancelled_;
     if (cancel) cancelled_ = true;
     lock.unlock();
     if (write) StartWrite(write);
@@ -291,8 +290,7 @@ class ConnectReactor final : public ClientReactor, public ReactorCore {
   grpc::GenericStub stub_;
   grpc::ClientContext context_;
   StreamState state_;
-  bool released_ = false;  // these three guarded by state_.mutex
-  bool cancel_ = false;
+  bool released_ = false;  // these two guarded by state_.mutex
   bool cancelled_ = false;
   grpc::ByteBuffer response_;
   std::shared_ptr<Outbox> outbox_;

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -281,10 +282,14 @@ shim.start(new Checker());
 // `name` and then serves one transaction writing key "svc".
 class ChaincodeServer final : public protos::Chaincode::Service {
  public:
-  explicit ChaincodeServer(std::string name) : name_(std::move(name)) {}
+  // With `answer_first` false the first transaction it receives is never
+  // answered.
+  explicit ChaincodeServer(std::string name, bool answer_first = true)
+      : name_(std::move(name)), answer_first_(answer_first) {}
   grpc::Status Connect(
       grpc::ServerContext*,
       grpc::ServerReaderWriter<protos::ChaincodeMessage, protos::ChaincodeMessage>* stream) override {
+    connections_.fetch_add(1);
     protos::ChaincodeID id;
     id.set_name(name_);
     Message message;
@@ -296,6 +301,7 @@ class ChaincodeServer final : public protos::Chaincode::Service {
     if (!stream->Read(&reply) || reply.type() != Message::READY) return grpc::Status::CANCELLED;
     while (stream->Read(&message)) {
       if (message.type() != Message::TRANSACTION) continue;
+      if (!answer_first_ && !skipped_first_.exchange(true)) continue;
       protos::PutState put;
       put.set_key("svc");
       put.set_value("served");
@@ -318,9 +324,13 @@ class ChaincodeServer final : public protos::Chaincode::Service {
     }
     return grpc::Status::OK;
   }
+  int connections() const { return connections_.load(); }
 
  private:
   std::string name_;
+  const bool answer_first_;
+  std::atomic<bool> skipped_first_{false};
+  std::atomic<int> connections_{0};
 };
 
 TEST_F(LaunchTest, ChaincodeAsAServiceIsDialledAndServesTransactions) {
@@ -343,6 +353,32 @@ TEST_F(LaunchTest, ChaincodeAsAServiceIsDialledAndServesTransactions) {
     EXPECT_THAT(last_rwset_, ::testing::ElementsAre("ns ext", "write svc=served"));
   }
   runtime_->Stop("ext");  // closes the dialled stream so the server can stop
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+}
+
+TEST_F(LaunchTest, ChaincodeServerThatDoesNotAnswerIsDisconnectedAtTheDeadlineAndRedialled) {
+  ChaincodeServer service("slow", /*answer_first=*/false);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  LaunchSpec spec;
+  spec.type = LaunchType::kCcaas;
+  spec.address = "127.0.0.1:" + std::to_string(port);
+  specs_["slow"] = spec;
+  Result<InvocationResult> stuck = Run("slow", {"f"}, std::chrono::milliseconds(500));
+  ASSERT_FALSE(stuck.ok());
+  EXPECT_EQ(stuck.status().code(), Status::Code::kDeadlineExceeded);
+  EXPECT_EQ(stuck.status().message(),
+            "chaincode slow did not complete tx " + last_tx_id_ + " within 0.5 s; killed it");
+  // The next invocation dials again and is served on the new connection.
+  Result<InvocationResult> served = Run("slow", {"f"});
+  ASSERT_TRUE(served.ok()) << served.status().ToString();
+  EXPECT_EQ(served->response.payload(), "from the chaincode server");
+  EXPECT_EQ(service.connections(), 2);
+  runtime_->Stop("slow");
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
 }
 
