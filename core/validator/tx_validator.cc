@@ -11,6 +11,7 @@
 #include "core/protocol/proposal_hash.h"
 #include "core/protocol/txid.h"
 #include "core/validator/tx_rwset.h"
+#include "peer/chaincode.pb.h"
 #include "peer/proposal.pb.h"
 #include "peer/proposal_response.pb.h"
 
@@ -198,24 +199,46 @@ Result<TxVerdict> TxValidator::Validate(std::string_view envelope_bytes) const {
     return fail(protos::INVALID_CHAINCODE, "endorsement policy of chaincode '" + verdict.chaincode +
                                                "': " + envelope_policy.status().message());
   }
-  Result<policy::CompiledSignaturePolicy> compiled =
-      policy::CompiledSignaturePolicy::Compile(*envelope_policy);
-  if (!compiled.ok()) {
-    return fail(protos::INVALID_OTHER_REASON, "endorsement policy of chaincode '" + verdict.chaincode +
-                                                  "': " + compiled.status().message());
+  // 10. The chaincode's validation plugin.
+  std::string plugin_name = kVsccPluginName;
+  if (config_.validation_plugin) {
+    Result<std::string> named = config_.validation_plugin(verdict.chaincode);
+    if (!named.ok()) {
+      if (!named.status().IsNotFound())
+        return named.status().WithContext("validation plugin of chaincode '" + verdict.chaincode + "'");
+      return fail(protos::INVALID_CHAINCODE,
+                  "validation plugin of chaincode '" + verdict.chaincode + "': " + named.status().message());
+    }
+    if (!named->empty()) plugin_name = *named;
   }
-  std::vector<std::unique_ptr<msp::PolicyIdentity>> identities;
-  std::vector<const policy::Identity*> presented;
-  for (const channelconfig::CountedSignature& counted : check.counted) {
-    identities.push_back(std::make_unique<msp::PolicyIdentity>(counted.identity, config_.identity_time));
-    presented.push_back(identities.back().get());
+  const std::shared_ptr<const ValidationPluginRegistry> registry =
+      config_.plugins ? config_.plugins : BuiltinValidationPlugins();
+  const ValidationPlugin* plugin = registry->Find(plugin_name);
+  if (plugin == nullptr) {
+    return fail(protos::INVALID_OTHER_REASON, "chaincode '" + verdict.chaincode +
+                                                  "' names validation plugin '" + plugin_name +
+                                                  "', which this peer does not have");
   }
-  policy::SignaturePolicyResult result = compiled->Evaluate(presented);
-  if (!result.satisfied()) {
-    return fail(protos::ENDORSEMENT_POLICY_FAILURE, "endorsement policy of chaincode '" + verdict.chaincode +
-                                                        "' is not satisfied:\n" + result.Explain() + "\n" +
-                                                        check.Explain());
+  PluginTransaction plugin_tx;
+  plugin_tx.tx_id = channel_header.tx_id();
+  plugin_tx.chaincode = verdict.chaincode;
+  plugin_tx.channel_header = &channel_header;
+  plugin_tx.action = &action.chaincode_action;
+  plugin_tx.rwset = &*rwset;
+  plugin_tx.endorsements = &check;
+  protos::ChaincodeProposalPayload proposal_payload;
+  protos::ChaincodeInvocationSpec invocation;
+  if (proposal_payload.ParseFromString(action.action_payload.chaincode_proposal_payload()) &&
+      invocation.ParseFromString(proposal_payload.input())) {
+    for (const std::string& arg : invocation.chaincode_spec().input().args()) plugin_tx.args.push_back(arg);
   }
+  PluginChannel plugin_channel;
+  plugin_channel.channel_id = config_.channel_id;
+  plugin_channel.endorsement_policy = &*envelope_policy;
+  plugin_channel.identity_time = config_.identity_time;
+  plugin_channel.state = config_.committed_state;
+  LOOM_ASSIGN_OR_RETURN(PluginVerdict plugin_verdict, plugin->Validate(plugin_tx, plugin_channel));
+  if (plugin_verdict.code != protos::VALID) return fail(plugin_verdict.code, plugin_verdict.explanation);
   return verdict;
 }
 

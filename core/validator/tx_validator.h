@@ -52,6 +52,11 @@
 //     counted endorsers do not satisfy it, explained by the policy evaluator
 //     (which principals found no identity, which signatures counted, which
 //     not and why).
+// 10. The validation plugin (validation_plugin.h): `validation_plugin` names
+//     the chaincode's (default "vscc" = the policy check of step 9, which
+//     every builtin plugin starts with); INVALID_CHAINCODE when it says
+//     NotFound, INVALID_OTHER_REASON naming an unknown plugin, else the
+//     plugin's verdict (its errors — state reads — are returned).
 // CONFIG transactions stop after step 3 as VALID: their content is checked
 // by the channel-config path, not here.
 //
@@ -60,6 +65,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +74,7 @@
 #include "core/crypto/x509.h"
 #include "core/msp/msp_manager.h"
 #include "core/util/status.h"
+#include "core/validator/validation_plugin.h"
 #include "peer/transaction.pb.h"
 
 namespace loom::validator {
@@ -77,12 +84,21 @@ using EndorsementPolicyLookup =
     std::function<Result<common::SignaturePolicyEnvelope>(const std::string& chaincode)>;
 // Whether a tx id is already committed (e.g. BlockStore::GetTxLocation).
 using CommittedTxIdLookup = std::function<Result<bool>(const std::string& tx_id)>;
+// The validation plugin the chaincode's definition names; NotFound for an
+// unknown chaincode.
+using ValidationPluginLookup = std::function<Result<std::string>(const std::string& chaincode)>;
 
 struct TxValidatorConfig {
   std::string channel_id;
   const msp::MspManager* msps = nullptr;  // the channel's MSPs; must outlive the validator
   EndorsementPolicyLookup endorsement_policy;
-  CommittedTxIdLookup tx_id_committed;  // optional: no ledger check without it
+  CommittedTxIdLookup tx_id_committed;       // optional: no ledger check without it
+  ValidationPluginLookup validation_plugin;  // optional: "vscc" for every chaincode without it
+  // Optional: BuiltinValidationPlugins() without it.
+  std::shared_ptr<const ValidationPluginRegistry> plugins;
+  // The committed state before the block, for plugins that read it
+  // (fabcoin); optional: such plugins then find every key absent.
+  CommittedStateReader committed_state;
   // When identities are judged (validity windows): the peer passes the
   // time it validates at.
   crypto::Clock::time_point identity_time = crypto::Clock::now();
