@@ -115,6 +115,51 @@ class PolicyMemo {
   std::map<std::string, PolicyAnswer> answers_;
 };
 
+// What one block's validation plugins were told: the plugin name of each
+// chaincode and every committed key a plugin read, so stage 2 can tell
+// whether the state before the block answers the same.
+class PluginReadMemo {
+ public:
+  explicit PluginReadMemo(const ValidationPluginSource& source) : source_(source) {}
+
+  Result<std::string> PluginName(const ledger::StateSnapshot& snapshot, const std::string& chaincode) {
+    std::lock_guard lock(mutex_);
+    auto found = names_.find(chaincode);
+    if (found == names_.end()) found = names_.emplace(chaincode, source_(snapshot, chaincode)).first;
+    return found->second;
+  }
+
+  Result<std::optional<ledger::VersionedValue>> Read(const ledger::StateSnapshot& snapshot,
+                                                     const std::string& ns, const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto found = reads_.find({ns, key});
+    if (found == reads_.end()) found = reads_.emplace(std::make_pair(ns, key), snapshot.Get(ns, key)).first;
+    return found->second;
+  }
+
+  bool SameAt(const ledger::StateSnapshot& snapshot) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [chaincode, name] : names_) {
+      Result<std::string> now = source_(snapshot, chaincode);
+      if (now.ok() != name.ok() || (now.ok() ? *now != *name : now.status().code() != name.status().code()))
+        return false;
+    }
+    for (const auto& [key, value] : reads_) {
+      Result<std::optional<ledger::VersionedValue>> now = snapshot.Get(key.first, key.second);
+      if (!now.ok() || !value.ok() || now->has_value() != value->has_value()) return false;
+      if (now->has_value() && ((*now)->value != (*value)->value || (*now)->version != (*value)->version))
+        return false;
+    }
+    return true;
+  }
+
+ private:
+  const ValidationPluginSource& source_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Result<std::string>> names_;
+  std::map<std::pair<std::string, std::string>, Result<std::optional<ledger::VersionedValue>>> reads_;
+};
+
 // Fabric's markTXIdDuplicates, as ValidateBlockInParallel applies it
 // (parallel_validation.h): among the endorser transactions still VALID,
 // the first with a tx id keeps it, every later one is DUPLICATE_TXID.
@@ -149,6 +194,7 @@ class PeerChannel::Impl {
     std::vector<validator::TxVerdict> verdicts;
     std::map<std::string, PolicyAnswer> policies;  // what the phase was told, by chaincode
     uint64_t snapshot_height = 0;                  // the ledger height the policies were asked at (at least)
+    std::shared_ptr<PluginReadMemo> plugin_reads;  // what the plugins were told
     // Stage 1 failed against a state older than the block's own (a lookup
     // error): stage 2 runs the phase again against the right state.
     bool redo = false;
@@ -447,6 +493,17 @@ class PeerChannel::Impl {
       }
       return stored(tx_id);
     };
+    auto plugin_reads = std::make_shared<PluginReadMemo>(options_.validation_plugin);
+    if (options_.validation_plugin) {
+      validator_config.validation_plugin = [&plugin_reads, &snapshot](const std::string& chaincode) {
+        return plugin_reads->PluginName(snapshot, chaincode);
+      };
+    }
+    validator_config.plugins = options_.validation_plugins;
+    validator_config.committed_state = [&plugin_reads, &snapshot](const std::string& ns,
+                                                                  const std::string& key) {
+      return plugin_reads->Read(snapshot, ns, key);
+    };
     validator::TxValidator tx_validator(std::move(validator_config));
 
     const size_t tx_count = static_cast<size_t>(block.data().data_size());
@@ -495,6 +552,7 @@ class PeerChannel::Impl {
       }
     }
     out.policies = policies.answers();
+    out.plugin_reads = std::move(plugin_reads);
     out.started = start;
     out.finished = Clock::now();
     return out;
@@ -536,6 +594,7 @@ class PeerChannel::Impl {
       for (const auto& [chaincode, answer] : validated.policies) {
         if (!AskPolicy(options_.endorsement_policy, snapshot, chaincode).SameAs(answer)) same = false;
       }
+      if (validated.plugin_reads && !validated.plugin_reads->SameAt(snapshot)) same = false;
       if (!same) {
         LOOM_ASSIGN_OR_RETURN(validated, RunParallelPhase(pending, *config, snapshot, number));
       }

@@ -47,7 +47,8 @@
 //     stage 1 ran before block N's state was committed, stage 2 asks again
 //     with the state after N, and if any answer differs (other bytes, or
 //     found vs NotFound) stage 1 is redone for the block — so the policy is
-//     always the one of the state before the block;
+//     always the one of the state before the block; the same holds for the
+//     validation plugin names and the committed keys plugins read;
 //   - a CONFIG block is never overlapped (see SubmitBlock).
 // NotFound from endorsement_policy gives INVALID_CHAINCODE; any other error
 // fails the channel (no deterministic code exists for it). A CONFIG
@@ -98,6 +99,7 @@
 #include "core/ledger/state_db.h"
 #include "core/msp/msp_manager.h"
 #include "core/util/status.h"
+#include "core/validator/validation_plugin.h"
 
 namespace loom::trace {
 class TraceHub;
@@ -114,13 +116,25 @@ namespace loom::peer {
 using EndorsementPolicySource = std::function<Result<common::SignaturePolicyEnvelope>(
     const ledger::StateSnapshot& committed, const std::string& chaincode)>;
 
+// The validation plugin named by `chaincode`'s definition in `committed`
+// (e.g. lifecycle::ValidationPluginFor); NotFound when it is not defined.
+using ValidationPluginSource =
+    std::function<Result<std::string>(const ledger::StateSnapshot& committed, const std::string& chaincode)>;
+
 struct PeerChannelOptions {
   std::string dir;                             // the channel's ledger directory
   EndorsementPolicySource endorsement_policy;  // required
-  size_t validation_threads = 0;               // 0: one per hardware thread
-  size_t max_pending_blocks = 8;               // accepted, not yet committed; at least 1
-  trace::TraceHub* trace = nullptr;            // optional; must outlive the channel
-  ops::MetricsRegistry* metrics = nullptr;     // optional; must outlive the channel
+  // Optional: without it every chaincode is validated by "vscc". Plugin
+  // names and the state keys plugins read are asked of the state before the
+  // block, like the endorsement policy (stage 1 is redone when a newer state
+  // answers differently).
+  ValidationPluginSource validation_plugin;
+  std::shared_ptr<const validator::ValidationPluginRegistry>
+      validation_plugins;                   // optional: the builtin ones
+  size_t validation_threads = 0;            // 0: one per hardware thread
+  size_t max_pending_blocks = 8;            // accepted, not yet committed; at least 1
+  trace::TraceHub* trace = nullptr;         // optional; must outlive the channel
+  ops::MetricsRegistry* metrics = nullptr;  // optional; must outlive the channel
   // Block store settings and test hooks (before_state_commit). block_extras
   // is the channel's own (the state hash) and must be left empty.
   ledger::KvLedgerOptions ledger;

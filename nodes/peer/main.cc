@@ -15,7 +15,8 @@
 // Endorsement policies come from the chaincode definitions committed on
 // the channel (lifecycle::EndorsementPolicyFor: `_lifecycle` itself is
 // governed by /Channel/Application/LifecycleEndorsement; an undefined
-// chaincode's transactions are INVALID_CHAINCODE).
+// chaincode's transactions are INVALID_CHAINCODE), and so do their
+// validation plugins (lifecycle::ValidationPluginFor: "vscc" or "fabcoin").
 #include <signal.h>
 
 #include <cstdio>
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {
   loom::peer::PeerNodeStartOptions options;
   options.join_blocks = join_blocks;
   options.endorsement_policy = loom::lifecycle::EndorsementPolicyFor;
+  options.validation_plugin = loom::lifecycle::ValidationPluginFor;
   // The chaincode server's address is bound inside Start; chaincodes launch
   // on their first proposal, after it is known.
   auto chaincode_address = std::make_shared<loom::peer::SharedAddress>();

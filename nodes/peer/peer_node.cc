@@ -174,6 +174,7 @@ struct PeerNode::State : public PeerChannelDirectory {
       if (channel == nullptr) return Status::Unavailable("the channel is still opening");
       return policy(committed, *channel->config(), chaincode);
     };
+    channel_options.validation_plugin = options.validation_plugin;
     return channel_options;
   }
 

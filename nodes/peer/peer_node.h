@@ -90,6 +90,9 @@ struct PeerNodeServices {
 struct PeerNodeStartOptions {
   std::vector<std::string> join_blocks;  // genesis block files to join (or re-open)
   ChannelEndorsementPolicy endorsement_policy = AnyApplicationMemberPolicy;
+  // The validation plugin a chaincode's definition names
+  // (lifecycle::ValidationPluginFor); optional: "vscc" for every chaincode.
+  ValidationPluginSource validation_plugin;
   // Extra services; optional.
   std::function<Result<PeerNodeServices>(const PeerNodeContext&)> services;
   // One line for the node's log, from any thread.
