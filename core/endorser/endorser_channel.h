@@ -7,7 +7,10 @@
 // swaps in a new one. The channel's MSP manager is the snapshot's
 // `policies->msps()` (the PolicyManager owns it), so MSPs and policies of one
 // proposal always come from the same config. The ledger is shared the same
-// way: a proposal in flight keeps it open.
+// way: a proposal in flight keeps it open. A channel that owns its ledger
+// (by value or unique_ptr) hands out an aliasing pointer that keeps the
+// channel itself alive: std::shared_ptr<const ledger::KvLedger>(channel_ptr,
+// &channel_ptr->ledger()).
 #pragma once
 
 #include <functional>
