@@ -11,25 +11,14 @@
 #include <optional>
 #include <vector>
 
+#include "core/util/grpc_bytes.h"
 #include "peer/chaincode_shim.grpc.pb.h"
 
 namespace loom::chaincode {
 namespace {
 
-std::string BufferToString(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string bytes;
-  if (!buffer.Dump(&slices).ok()) return bytes;
-  bytes.reserve(buffer.Length());
-  for (const grpc::Slice& slice : slices)
-    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-  return bytes;
-}
-
-grpc::ByteBuffer StringToBuffer(const std::string& bytes) {
-  grpc::Slice slice(bytes);
-  return grpc::ByteBuffer(&slice, 1);
-}
+using util::ByteBufferToString;
+using util::StringToByteBuffer;
 
 // What an Outbox forwards to; reference counted so a Send racing with the
 // end of the call never touches a deleted reactor.
@@ -97,7 +86,7 @@ struct StreamState {
   // The next buffer to write, if a write may start now.
   grpc::ByteBuffer* NextWrite() {
     if (writing || over || queue.empty()) return nullptr;
-    writing_buffer = StringToBuffer(queue.front());
+    writing_buffer = StringToByteBuffer(queue.front());
     queue.pop_front();
     writing = true;
     return &writing_buffer;
@@ -133,7 +122,7 @@ class RegisterReactor final : public ServerReactor, public ReactorCore {
       Run(lock);
       return;
     }
-    listener_->OnMessage(BufferToString(request_));
+    listener_->OnMessage(ByteBufferToString(request_));
     request_.Clear();
     {
       // No Finish while the next read is being started (outside the lock:
@@ -248,7 +237,7 @@ class ConnectReactor final : public ClientReactor, public ReactorCore {
       Run(lock);
       return;
     }
-    listener_->OnMessage(BufferToString(response_));
+    listener_->OnMessage(ByteBufferToString(response_));
     response_.Clear();
     StartRead(&response_);
   }

@@ -5,20 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "core/util/grpc_bytes.h"
 #include "peer/peer.grpc.pb.h"
 
 namespace loom::endorser {
 namespace {
-
-std::string BufferToString(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string bytes;
-  if (!buffer.Dump(&slices).ok()) return bytes;
-  bytes.reserve(buffer.Length());
-  for (const grpc::Slice& slice : slices)
-    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-  return bytes;
-}
 
 class EndorserService final
     : public protos::Endorser::WithRawCallbackMethod_ProcessProposal<protos::Endorser::Service> {
@@ -31,9 +22,8 @@ class EndorserService final
                                             grpc::ByteBuffer* response) override {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     // The chaincode may run for up to the execute timeout: never on gRPC's thread.
-    bool posted = workers_->Post([this, reactor, response, bytes = BufferToString(*request)] {
-      grpc::Slice slice(endorser_->ProcessProposalBytes(bytes).SerializeAsString());
-      *response = grpc::ByteBuffer(&slice, 1);
+    bool posted = workers_->Post([this, reactor, response, bytes = util::ByteBufferToString(*request)] {
+      *response = util::MessageToByteBuffer(endorser_->ProcessProposalBytes(bytes));
       reactor->Finish(grpc::Status::OK);
     });
     if (!posted) reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the peer is shutting down"));
