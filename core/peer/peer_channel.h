@@ -124,20 +124,20 @@ using ValidationPluginSource =
 struct PeerChannelOptions {
   std::string dir;                             // the channel's ledger directory
   EndorsementPolicySource endorsement_policy;  // required
+  size_t validation_threads = 0;               // 0: one per hardware thread
+  size_t max_pending_blocks = 8;               // accepted, not yet committed; at least 1
+  trace::TraceHub* trace = nullptr;            // optional; must outlive the channel
+  ops::MetricsRegistry* metrics = nullptr;     // optional; must outlive the channel
+  // Block store settings and test hooks (before_state_commit). block_extras
+  // is the channel's own (the state hash) and must be left empty.
+  ledger::KvLedgerOptions ledger;
   // Optional: without it every chaincode is validated by "vscc". Plugin
   // names and the state keys plugins read are asked of the state before the
   // block, like the endorsement policy (stage 1 is redone when a newer state
   // answers differently).
   ValidationPluginSource validation_plugin;
-  std::shared_ptr<const validator::ValidationPluginRegistry>
-      validation_plugins;                   // optional: the builtin ones
-  size_t validation_threads = 0;            // 0: one per hardware thread
-  size_t max_pending_blocks = 8;            // accepted, not yet committed; at least 1
-  trace::TraceHub* trace = nullptr;         // optional; must outlive the channel
-  ops::MetricsRegistry* metrics = nullptr;  // optional; must outlive the channel
-  // Block store settings and test hooks (before_state_commit). block_extras
-  // is the channel's own (the state hash) and must be left empty.
-  ledger::KvLedgerOptions ledger;
+  // Optional: the builtin plugins (validator::BuiltinValidationPlugins).
+  std::shared_ptr<const validator::ValidationPluginRegistry> validation_plugins;
 };
 
 // One committed block, as commit listeners and Deliver waits see it.
