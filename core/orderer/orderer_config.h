@@ -19,45 +19,20 @@
 //     max_concurrent_streams: 1000       # per client connection
 //     max_message_size: 100MB            # largest gRPC message either way
 //
-// Relative paths are resolved against the config file's folder. Errors are
-// InvalidArgument "file:line:col: field: what is wrong". Pure, thread-safe.
+// The settings every node shares are read by NodeConfigReader
+// (node_config_common.h). Relative paths are resolved against the config
+// file's folder. Errors are InvalidArgument "file:line:col: field: what is
+// wrong". Pure, thread-safe.
 #pragma once
 
-#include <chrono>
-
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/orderer/node_config_common.h"
 #include "core/util/status.h"
 
 namespace loom::orderer {
-
-struct HostPort {
-  std::string host;
-  uint16_t port = 0;
-  std::string ToString() const;
-  bool operator==(const HostPort&) const = default;
-};
-
-// "host:port" or "[v6]:port"; the host must not be empty, the port 0..65535.
-Result<HostPort> ParseHostPort(std::string_view text);
-
-struct TlsSettings {
-  bool enabled = false;
-  std::string cert_file;
-  std::string key_file;
-  std::string client_ca_file;  // empty: clients are not asked for a certificate
-};
-
-struct NodeLimits {
-  uint32_t max_concurrent_streams = 1000;
-  uint64_t max_message_bytes = 100ull << 20;
-  // How long a graceful shutdown waits for Broadcast/Deliver streams that are
-  // still open before cancelling them.
-  std::chrono::milliseconds shutdown_grace{2000};
-};
 
 struct OrdererNodeConfig {
   std::string name;

@@ -50,7 +50,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/orderer/orderer_config.h"
+#include "core/orderer/node_config_common.h"
 #include "core/util/status.h"
 
 namespace loom::peer {

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "tests/support/parse_error.h"
+
 namespace loom::orderer {
 namespace {
 
@@ -35,9 +37,7 @@ data_dir: data
 )";
 
 Status ParseError(const std::string& text) {
-  auto config = ParseOrdererConfig(text, "orderer.yaml", "/etc/loom");
-  EXPECT_FALSE(config.ok()) << text;
-  return config.ok() ? Status::Ok() : config.status();
+  return testing::ErrorOf(ParseOrdererConfig(text, "orderer.yaml", "/etc/loom"), text);
 }
 
 TEST(OrdererConfigTest, ReadsEveryField) {

@@ -6,6 +6,9 @@
 
 #include <string>
 #include <thread>
+#include <vector>
+
+#include "tests/support/parse_error.h"
 
 namespace loom::peer {
 namespace {
@@ -46,18 +49,11 @@ data_dir: data
 )";
 
 Status ParseError(const std::string& text) {
-  auto config = ParsePeerConfig(text, "peer.yaml", "/etc/loom");
-  EXPECT_FALSE(config.ok()) << text;
-  return config.ok() ? Status::Ok() : config.status();
+  return testing::ErrorOf(ParsePeerConfig(text, "peer.yaml", "/etc/loom"), text);
 }
 
 void ExpectErrorMentions(const std::string& text, const std::vector<std::string>& parts) {
-  Status status = ParseError(text);
-  EXPECT_TRUE(status.IsInvalidArgument()) << status.ToString();
-  for (const std::string& part : parts) {
-    EXPECT_NE(status.message().find(part), std::string::npos)
-        << "'" << part << "' not in: " << status.message();
-  }
+  testing::ExpectInvalidArgumentMentions(ParseError(text), parts);
 }
 
 TEST(PeerConfigTest, ReadsEveryField) {
