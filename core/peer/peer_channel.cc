@@ -122,19 +122,30 @@ class PluginReadMemo {
  public:
   explicit PluginReadMemo(const ValidationPluginSource& source) : source_(source) {}
 
+  // Asked outside the lock (many validator threads read at once); two
+  // threads asking the same snapshot get the same answer, the first kept.
   Result<std::string> PluginName(const ledger::StateSnapshot& snapshot, const std::string& chaincode) {
+    {
+      std::lock_guard lock(mutex_);
+      auto found = names_.find(chaincode);
+      if (found != names_.end()) return found->second;
+    }
+    Result<std::string> answer = source_(snapshot, chaincode);
     std::lock_guard lock(mutex_);
-    auto found = names_.find(chaincode);
-    if (found == names_.end()) found = names_.emplace(chaincode, source_(snapshot, chaincode)).first;
-    return found->second;
+    return names_.emplace(chaincode, std::move(answer)).first->second;
   }
 
   Result<std::optional<ledger::VersionedValue>> Read(const ledger::StateSnapshot& snapshot,
                                                      const std::string& ns, const std::string& key) {
+    std::pair<std::string, std::string> name(ns, key);
+    {
+      std::lock_guard lock(mutex_);
+      auto found = reads_.find(name);
+      if (found != reads_.end()) return found->second;
+    }
+    Result<std::optional<ledger::VersionedValue>> answer = snapshot.Get(ns, key);
     std::lock_guard lock(mutex_);
-    auto found = reads_.find({ns, key});
-    if (found == reads_.end()) found = reads_.emplace(std::make_pair(ns, key), snapshot.Get(ns, key)).first;
-    return found->second;
+    return reads_.emplace(std::move(name), std::move(answer)).first->second;
   }
 
   bool SameAt(const ledger::StateSnapshot& snapshot) const {
