@@ -10,7 +10,8 @@
 //    responses in request order; up to `max_in_flight_per_stream` envelopes
 //    are in flight (reading pauses beyond that); the stream ends with OK
 //    after the client half-closes and every response is written.
-//  * Deliver: each request's blocks are written as stored (the block bytes
+//  * Deliver (the reactor shared with the peer, deliver_reactor.h): each
+//    request's blocks are written as stored (the block bytes
 //    are framed as DeliverResponse.block without re-encoding), waiting for
 //    new blocks through the channel's block listener; then a status. After
 //    SUCCESS the next request on the stream is read; any other status ends
