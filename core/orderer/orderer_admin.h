@@ -2,15 +2,8 @@
 // core/proto/loom/orderer_admin.proto) without gRPC — who may administer the
 // node, what a block must be to start a channel, joining and listing.
 //
-// A request is accepted when (in this order, the first failure is the
-// answer): it is a marshalled AdminRequest with a creator and a timestamp
-// (InvalidArgument otherwise); the creator is an identity of the orderer's
-// own MSP (PermissionDenied naming both MSP ids otherwise); the signature
-// over the request bytes verifies with the creator's key (PermissionDenied);
-// the timestamp is within `time_window` of the node's clock
-// (PermissionDenied); the creator is a valid member of that MSP now and an
-// admin of it — listed in admincerts or carrying the admin NodeOU
-// (PermissionDenied saying which). Then the request's body must be the
+// A request is accepted when AuthorizeAdminRequest (admin_request.h)
+// accepts it for the orderer's own MSP; then the request's body must be the
 // operation called (InvalidArgument).
 //
 // Joining: the block must be a genesis block (ParseGenesisBlock); a channel
@@ -31,6 +24,7 @@
 #include "common/common.pb.h"
 #include "core/channelconfig/channel_config.h"
 #include "core/msp/msp.h"
+#include "core/orderer/admin_request.h"
 #include "core/orderer/ordering_channel.h"
 #include "core/protocol/signer.h"
 #include "core/util/status.h"
@@ -54,18 +48,12 @@ Result<GenesisBlock> ParseGenesisBlock(std::string_view bytes);
 // (read from its last config block).
 Result<loom::ChannelInfo> DescribeChannel(const OrderingChannel& channel);
 
+// The orderer's own MSP, the request time window and the node's clock.
+using OrdererAdminOptions = AdminAuthOptions;
+
 // Makes, opens and registers a new channel from its genesis block, or
 // fails leaving nothing behind (the node's channel-creation function).
 using CreateChannelFn = std::function<Result<std::shared_ptr<OrderingChannel>>(const GenesisBlock& genesis)>;
-
-struct OrdererAdminOptions {
-  msp::Msp local_msp;  // the orderer's own MSP: its admins administer the node
-  // How far a request's timestamp may be from the node's clock (Fabric's
-  // General.Authentication.TimeWindow default).
-  std::chrono::seconds time_window = std::chrono::minutes(15);
-  // The node's clock; the system clock when empty.
-  std::function<std::chrono::system_clock::time_point()> now;
-};
 
 struct JoinChannelOutcome {
   loom::ChannelInfo channel;
@@ -78,10 +66,7 @@ class OrdererAdmin {
   // `registry` must outlive the admin; `create` registers what it makes there.
   OrdererAdmin(const ChannelRegistry* registry, CreateChannelFn create, OrdererAdminOptions options);
 
-  struct Authorized {
-    loom::AdminRequest request;
-    std::string caller;  // the creator, described ("OrdererMSP:CN=Admin@example.com,...")
-  };
+  using Authorized = AuthorizedAdminRequest;
   // The checks above, except the body's.
   Result<Authorized> Authorize(const loom::SignedAdminRequest& signed_request) const;
 
@@ -90,18 +75,10 @@ class OrdererAdmin {
   Result<std::vector<loom::ChannelInfo>> ListChannels(const loom::SignedAdminRequest& signed_request) const;
 
  private:
-  std::chrono::system_clock::time_point Now() const;
-
   const ChannelRegistry* registry_;
   CreateChannelFn create_;
   OrdererAdminOptions options_;
   std::mutex join_mutex_;  // one join at a time
 };
-
-// The client side: `request` (its body set) with `signer`'s identity and
-// timestamp `now`, signed by `signer`.
-Result<loom::SignedAdminRequest> SignAdminRequest(
-    loom::AdminRequest request, const protocol::Signer& signer,
-    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 }  // namespace loom::orderer

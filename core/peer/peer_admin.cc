@@ -1,16 +1,11 @@
 #include "core/peer/peer_admin.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include "core/crypto/hash.h"
-#include "core/msp/identity.h"
 #include "core/orderer/orderer_admin.h"
 #include "core/protocol/block_header.h"
 
 namespace loom::peer {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 std::string ShortHash(const std::string& hash) {
   return crypto::HexEncode(hash).substr(0, 16);
@@ -21,50 +16,8 @@ std::string ShortHash(const std::string& hash) {
 PeerAdmin::PeerAdmin(PeerChannelDirectory* channels, PeerAdminOptions options)
     : channels_(channels), options_(std::move(options)) {}
 
-std::chrono::system_clock::time_point PeerAdmin::Now() const {
-  return options_.now ? options_.now() : std::chrono::system_clock::now();
-}
-
 Result<PeerAdmin::Authorized> PeerAdmin::Authorize(const loom::SignedAdminRequest& signed_request) const {
-  Authorized authorized;
-  if (!authorized.request.ParseFromString(signed_request.request())) {
-    return Status::InvalidArgument("request: not a loom.AdminRequest");
-  }
-  const loom::AdminRequest& request = authorized.request;
-  if (request.creator().empty()) return Status::InvalidArgument("request: no creator");
-  if (!request.has_timestamp()) return Status::InvalidArgument("request: no timestamp");
-
-  const msp::Msp& local = options_.local_msp;
-  auto identity = local.DeserializeIdentity(request.creator());
-  if (!identity.ok()) {
-    if (identity.status().IsPermissionDenied()) {
-      return Status::PermissionDenied("only admins of this peer's MSP " + local.id() +
-                                      " may administer it: " + identity.status().message());
-    }
-    return identity.status().WithContext("request: creator");
-  }
-  authorized.caller = identity->Describe();
-  LOOM_RETURN_IF_ERROR(identity->Verify(signed_request.request(), signed_request.signature())
-                           .WithContext("request signature"));
-
-  auto now = Now();
-  auto sent =
-      std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::nanoseconds(TimeUtil::TimestampToNanoseconds(request.timestamp()))));
-  auto skew = sent > now ? sent - now : now - sent;
-  if (skew > options_.time_window) {
-    return Status::PermissionDenied(
-        "request timestamp " + TimeUtil::ToString(request.timestamp()) + " is " +
-        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(skew).count()) +
-        " s away from the peer's clock (allowed: " + std::to_string(options_.time_window.count()) + " s)");
-  }
-  Status valid = identity->Validate(now);
-  if (!valid.ok()) return valid.WithContext(authorized.caller);
-  if (!local.IsAdmin(*identity)) {
-    return Status::PermissionDenied(authorized.caller + " is not an admin of " + local.id() +
-                                    " (neither in its admincerts nor carrying the admin OU)");
-  }
-  return authorized;
+  return orderer::AuthorizeAdminRequest(signed_request, options_, "peer");
 }
 
 Result<PeerJoinOutcome> PeerAdmin::JoinChannel(const loom::SignedAdminRequest& signed_request) {

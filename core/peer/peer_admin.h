@@ -2,15 +2,10 @@
 // core/proto/loom/peer_admin.proto) without gRPC — who may administer the
 // peer, what a block must be to join a channel, joining and listing.
 //
-// A request is a loom.SignedAdminRequest, checked as the orderer's admin
-// service checks it (the first failure is the answer): a marshalled
-// AdminRequest with a creator and a timestamp (InvalidArgument otherwise);
-// the creator is an identity of the peer's own MSP (PermissionDenied naming
-// the MSP otherwise); the signature over the request bytes verifies
-// (PermissionDenied); the timestamp is within `time_window` of the peer's
-// clock (PermissionDenied); the creator is valid now and an admin of the MSP
-// (PermissionDenied). Then the body must be the operation called
-// (InvalidArgument).
+// A request is a loom.SignedAdminRequest, accepted when
+// orderer::AuthorizeAdminRequest (core/orderer/admin_request.h) accepts it
+// for the peer's own MSP, as the orderer's admin service does; then the body
+// must be the operation called (InvalidArgument).
 //
 // Joining: the block must be a genesis block (orderer::ParseGenesisBlock)
 // whose config has an Application group (a peer keeps application
@@ -27,7 +22,7 @@
 #include <vector>
 
 #include "common/common.pb.h"
-#include "core/msp/msp.h"
+#include "core/orderer/admin_request.h"
 #include "core/util/status.h"
 #include "loom/orderer_admin.pb.h"
 #include "loom/peer_admin.pb.h"
@@ -50,12 +45,8 @@ class PeerChannelDirectory {
   virtual Result<loom::PeerChannelInfo> Join(const common::Block& genesis) = 0;
 };
 
-struct PeerAdminOptions {
-  msp::Msp local_msp;  // the peer's own MSP: its admins administer the peer
-  std::chrono::seconds time_window = std::chrono::minutes(15);
-  // The peer's clock; the system clock when empty.
-  std::function<std::chrono::system_clock::time_point()> now;
-};
+// The peer's own MSP, the request time window and the peer's clock.
+using PeerAdminOptions = orderer::AdminAuthOptions;
 
 struct PeerJoinOutcome {
   loom::PeerChannelInfo channel;
@@ -68,10 +59,7 @@ class PeerAdmin {
   // `channels` must outlive the admin.
   PeerAdmin(PeerChannelDirectory* channels, PeerAdminOptions options);
 
-  struct Authorized {
-    loom::AdminRequest request;
-    std::string caller;  // the creator, described
-  };
+  using Authorized = orderer::AuthorizedAdminRequest;
   // The checks above, except the body's.
   Result<Authorized> Authorize(const loom::SignedAdminRequest& signed_request) const;
 
@@ -81,8 +69,6 @@ class PeerAdmin {
       const loom::SignedAdminRequest& signed_request) const;
 
  private:
-  std::chrono::system_clock::time_point Now() const;
-
   PeerChannelDirectory* channels_;
   PeerAdminOptions options_;
   std::mutex join_mutex_;  // one join at a time
