@@ -13,15 +13,17 @@
 // Prints `N passed, M failed` and exits non-zero on any failure.
 'use strict';
 
-const childProcess = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const readline = require('readline');
 
 const grpc = require('@grpc/grpc-js');
 const fabric = require('fabric-protos');
+
+const {
+  check, anyFailed, finish, withDeadline, makeCryptoAndGenesis, writeOrdererConfig, startNode, stopNode,
+} = require('./interop_util');
 
 const { common, orderer, msp, protos, google } = fabric;
 
@@ -31,36 +33,6 @@ const OVERALL_DEADLINE_MS = 30000;
 const START_DEADLINE_MS = 15000;
 // The order of the P-256 group: a signature's S must be at most half of it.
 const P256_ORDER = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');
-
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${name}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${name}${detail ? ': ' + detail : ''}`);
-  }
-  return ok;
-}
-
-// Rejects with `what` when `promise` does not settle within `ms`.
-function withDeadline(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function run(command, args) {
-  const result = childProcess.spawnSync(command, args, { encoding: 'utf8', timeout: 20000 });
-  if (result.status !== 0) {
-    throw new Error(`${path.basename(command)} ${args.join(' ')} failed (${result.error || 'exit ' + result.status}):\n` +
-                    `${result.stdout}${result.stderr}`);
-  }
-}
 
 // ---- ECDSA signatures: DER <-> (r, s) and Fabric's low-S rule ------------
 
@@ -268,52 +240,16 @@ class DeliverStream {
   }
 }
 
-// ---- The orderer process --------------------------------------------------
-
-function startOrderer(binary, configFile, genesisFile, logFile) {
-  const log = fs.openSync(logFile, 'w');
-  const child = childProcess.spawn(binary, ['--config', configFile, '--join', genesisFile],
-                                   { stdio: ['ignore', 'pipe', log] });
-  fs.closeSync(log);
-  const address = new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      const match = / listening on (\S+)$/.exec(line);
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', (code, signal) => reject(new Error(`loom-orderer exited (${signal || code}) before listening`)));
-    child.on('error', reject);
-  });
-  return { child, address };
-}
-
-function stopOrderer(child) {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
 // ---- The scenario ---------------------------------------------------------
 
 async function main(ordererBin, loomctlBin, scenario, workDir, state) {
-  const cryptoDir = path.join(workDir, 'crypto');
-  const genesisFile = path.join(workDir, `${CHANNEL}.block`);
-  run(loomctlBin, ['crypto', 'generate', scenario, '-o', cryptoDir]);
-  run(loomctlBin, ['channel', 'genesis', scenario, CHANNEL, '-o', genesisFile, '--crypto', cryptoDir]);
-
-  const configFile = path.join(workDir, 'orderer.yaml');
-  fs.writeFileSync(configFile, [
-    'name: orderer.example.com',
-    'listen_address: 127.0.0.1:0',
-    'msp:',
-    `  dir: ${path.join(cryptoDir, 'example.com/orderers/orderer.example.com/msp')}`,
-    '  id: OrdererMSP',
-    'data_dir: data',
-    '',
-  ].join('\n'));
+  const { cryptoDir, genesisFile } = makeCryptoAndGenesis(loomctlBin, scenario, workDir, CHANNEL);
+  const configFile = writeOrdererConfig(path.join(workDir, 'orderer.yaml'), cryptoDir, 'data');
 
   state.logFile = path.join(workDir, 'orderer.log');
-  const node = startOrderer(ordererBin, configFile, genesisFile, state.logFile);
-  state.child = node.child;
-  const address = await withDeadline(node.address, START_DEADLINE_MS, 'loom-orderer listening line');
+  state.node = startNode(ordererBin, ['--config', configFile, '--join', genesisFile], state.logFile, 'loom-orderer',
+                         START_DEADLINE_MS);
+  const address = await state.node.address;
   check('loom-orderer reports its address', /^127\.0\.0\.1:[1-9][0-9]*$/.test(address), address);
 
   const userMsp = path.join(cryptoDir, 'org1.example.com/users/User1@org1.example.com/msp');
@@ -407,15 +343,13 @@ async function entry() {
   } finally {
     if (state.stream) state.stream.call.cancel();
     if (state.client) state.client.close();
-    stopOrderer(state.child);
+    stopNode(state.node);
   }
-  if (failed > 0 && state.logFile && fs.existsSync(state.logFile)) {
+  if (anyFailed() && state.logFile && fs.existsSync(state.logFile)) {
     console.log('--- loom-orderer log ---\n' + fs.readFileSync(state.logFile, 'utf8'));
   }
   fs.rmSync(workDir, { recursive: true, force: true });
-  if (passed + failed === 0) check('any check ran', false);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  finish();
 }
 
 entry();

@@ -21,69 +21,20 @@
 // happens. Prints `N passed, M failed` and exits non-zero on any failure.
 'use strict';
 
-const childProcess = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const readline = require('readline');
 
 const { Gateway, Wallets } = require('fabric-network');
 const fabric = require('fabric-protos');
 
+const {
+  check, anyFailed, finish, withDeadline, makeCryptoAndGenesis, writeOrdererConfig, startNode, stopNode,
+} = require('./interop_util');
+
 const CHANNEL = 'mychannel';
 const OVERALL_DEADLINE_MS = 150000;
 const START_DEADLINE_MS = 20000;
-
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${name}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${name}${detail ? ': ' + detail : ''}`);
-  }
-  return ok;
-}
-
-// Rejects with `what` when `promise` does not settle within `ms`.
-function withDeadline(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function run(command, args) {
-  const result = childProcess.spawnSync(command, args, { encoding: 'utf8', timeout: 20000 });
-  if (result.status !== 0) {
-    throw new Error(`${path.basename(command)} ${args.join(' ')} failed (${result.error || 'exit ' + result.status}):\n` +
-                    `${result.stdout}${result.stderr}`);
-  }
-}
-
-// Starts a Loom node; resolves its listen address from the "listening on" line.
-function startNode(binary, args, logFile, label) {
-  const log = fs.openSync(logFile, 'w');
-  const child = childProcess.spawn(binary, args, { stdio: ['ignore', 'pipe', log] });
-  fs.closeSync(log);
-  const address = new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      const match = / listening on (\S+)$/.exec(line);
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', (code, signal) => reject(new Error(`${label} exited (${signal || code}) before listening`)));
-    child.on('error', reject);
-  });
-  return { child, address: withDeadline(address, START_DEADLINE_MS, `${label} listening line`), logFile, label };
-}
-
-function stopNode(node) {
-  if (node && node.child.exitCode === null && node.child.signalCode === null) node.child.kill('SIGKILL');
-}
 
 function peerConfig(workDir, cryptoDir, org, ordererAddress, chaincodes) {
   const domain = `${org.toLowerCase()}.example.com`;
@@ -153,23 +104,11 @@ async function expectError(promise, pattern) {
 }
 
 async function main(bins, workDir, state) {
-  const cryptoDir = path.join(workDir, 'crypto');
-  const genesisFile = path.join(workDir, `${CHANNEL}.block`);
-  run(bins.loomctl, ['crypto', 'generate', bins.scenario, '-o', cryptoDir]);
-  run(bins.loomctl, ['channel', 'genesis', bins.scenario, CHANNEL, '-o', genesisFile, '--crypto', cryptoDir]);
-
-  const ordererConfig = path.join(workDir, 'orderer.yaml');
-  fs.writeFileSync(ordererConfig, [
-    'name: orderer.example.com',
-    'listen_address: 127.0.0.1:0',
-    'msp:',
-    `  dir: ${path.join(cryptoDir, 'example.com/orderers/orderer.example.com/msp')}`,
-    '  id: OrdererMSP',
-    `data_dir: ${path.join(workDir, 'orderer-data')}`,
-    '',
-  ].join('\n'));
+  const { cryptoDir, genesisFile } = makeCryptoAndGenesis(bins.loomctl, bins.scenario, workDir, CHANNEL);
+  const ordererConfig = writeOrdererConfig(path.join(workDir, 'orderer.yaml'), cryptoDir,
+                                           path.join(workDir, 'orderer-data'));
   const orderer = startNode(bins.orderer, ['--config', ordererConfig, '--join', genesisFile],
-                            path.join(workDir, 'orderer.log'), 'loom-orderer');
+                            path.join(workDir, 'orderer.log'), 'loom-orderer', START_DEADLINE_MS);
   state.nodes.push(orderer);
   const ordererAddress = await orderer.address;
 
@@ -182,7 +121,7 @@ async function main(bins, workDir, state) {
     const name = `peer0.${org.toLowerCase()}.example.com`;
     const config = peerConfig(workDir, cryptoDir, org, ordererAddress, chaincodes);
     const node = startNode(bins.peer, ['--config', config, '--join', genesisFile],
-                           path.join(workDir, `${name}.log`), name);
+                           path.join(workDir, `${name}.log`), name, START_DEADLINE_MS);
     state.nodes.push(node);
     peers.push({ org, name, address: await node.address });
   }
@@ -267,7 +206,7 @@ async function entry() {
     if (state.gateway) state.gateway.disconnect();
     state.nodes.forEach(stopNode);
   }
-  if (failed > 0) {
+  if (anyFailed()) {
     for (const node of state.nodes) {
       if (fs.existsSync(node.logFile)) console.log(`--- ${node.label} log ---\n` + fs.readFileSync(node.logFile, 'utf8'));
     }
@@ -278,9 +217,7 @@ async function entry() {
     }
   }
   fs.rmSync(workDir, { recursive: true, force: true });
-  if (passed + failed === 0) check('any check ran', false);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  finish();
 }
 
 entry();
