@@ -7,23 +7,13 @@
 
 #include "core/channelconfig/policy_manager.h"
 #include "core/orderer/block_check.h"
+#include "core/orderer/deliver_client_channel.h"
 #include "core/orderer/seek_envelope.h"
 #include "core/protocol/block_header.h"
 #include "orderer/ab.grpc.pb.h"
 
 namespace loom::orderer {
 namespace {
-
-constexpr int kMaxReconnectBackoffMs = 5000;
-
-std::shared_ptr<grpc::ChannelCredentials> Credentials(const DeliverBlockPullerOptions& options) {
-  if (options.tls_root_certs_pem.empty()) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = options.tls_root_certs_pem;
-  ssl.pem_cert_chain = options.tls_client_cert_pem;
-  ssl.pem_private_key = options.tls_client_key_pem;
-  return grpc::SslCredentials(ssl);
-}
 
 // What an orderer's Deliver stream ended with, when it did not send blocks.
 Status FromDeliverStatus(common::Status status, uint64_t next_number) {
@@ -74,21 +64,15 @@ Result<std::unique_ptr<DeliverBlockPuller>> DeliverBlockPuller::Create(
     return Status::InvalidArgument(what + ": max_message_bytes above 2 GiB");
   }
 
-  std::shared_ptr<grpc::ChannelCredentials> credentials = Credentials(options);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = DeliverClientCredentials(
+      options.tls_root_certs_pem, options.tls_client_cert_pem, options.tls_client_key_pem);
   std::vector<Endpoint> endpoints;
   for (size_t i = 0; i < options.endpoints.size(); ++i) {
     const std::string& address = options.endpoints[i];
     if (address.empty())
       return Status::InvalidArgument(what + ": endpoints[" + std::to_string(i) + "] is empty");
-    grpc::ChannelArguments arguments;
-    arguments.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
-    // An orderer that restarts is dialed again within seconds, not after
-    // gRPC's default backoff of up to two minutes.
-    arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxReconnectBackoffMs);
-    if (!options.tls_server_name_override.empty()) {
-      arguments.SetSslTargetNameOverride(options.tls_server_name_override);
-    }
-    endpoints.push_back({address, grpc::CreateCustomChannel(address, credentials, arguments)});
+    endpoints.push_back({address, DialDeliverEndpoint(address, credentials, options.max_message_bytes,
+                                                      options.tls_server_name_override)});
   }
   return std::unique_ptr<DeliverBlockPuller>(new DeliverBlockPuller(
       std::move(channel_id), signer, std::move(policies), std::move(options), std::move(endpoints)));

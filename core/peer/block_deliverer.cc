@@ -10,22 +10,12 @@
 #include <thread>
 #include <utility>
 
+#include "core/orderer/deliver_client_channel.h"
 #include "core/orderer/seek_envelope.h"
 #include "orderer/ab.grpc.pb.h"
 
 namespace loom::peer {
 namespace {
-
-constexpr int kMaxReconnectBackoffMs = 5000;
-
-std::shared_ptr<grpc::ChannelCredentials> Credentials(const BlockDelivererOptions& options) {
-  if (options.tls_root_certs_pem.empty()) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = options.tls_root_certs_pem;
-  ssl.pem_cert_chain = options.tls_client_cert_pem;
-  ssl.pem_private_key = options.tls_client_key_pem;
-  return grpc::SslCredentials(ssl);
-}
 
 Status FromGrpcStatus(const grpc::Status& status) {
   switch (status.error_code()) {
@@ -46,7 +36,8 @@ class BlockDeliverer::Impl {
       : channel_(channel),
         signer_(signer),
         options_(std::move(options)),
-        credentials_(Credentials(options_)) {}
+        credentials_(orderer::DeliverClientCredentials(
+            options_.tls_root_certs_pem, options_.tls_client_cert_pem, options_.tls_client_key_pem)) {}
 
   ~Impl() { Stop(); }
 
@@ -123,13 +114,8 @@ class BlockDeliverer::Impl {
   std::shared_ptr<grpc::Channel> ChannelFor(const std::string& address) {
     auto found = channels_.find(address);
     if (found != channels_.end()) return found->second;
-    grpc::ChannelArguments arguments;
-    arguments.SetMaxReceiveMessageSize(static_cast<int>(options_.max_message_bytes));
-    arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxReconnectBackoffMs);
-    if (!options_.tls_server_name_override.empty()) {
-      arguments.SetSslTargetNameOverride(options_.tls_server_name_override);
-    }
-    auto channel = grpc::CreateCustomChannel(address, credentials_, arguments);
+    auto channel = orderer::DialDeliverEndpoint(address, credentials_, options_.max_message_bytes,
+                                                options_.tls_server_name_override);
     channels_.emplace(address, channel);
     return channel;
   }

@@ -1,0 +1,31 @@
+// How a Deliver client (the orderer's DeliverBlockPuller, the peer's
+// BlockDeliverer) dials an orderer: TLS credentials from PEM settings and a
+// channel that accepts responses up to `max_message_bytes` and redials a
+// restarted orderer within seconds (not after gRPC's default backoff of up
+// to two minutes). The callers check the settings first.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace grpc {
+class Channel;
+class ChannelCredentials;
+}  // namespace grpc
+
+namespace loom::orderer {
+
+// Insecure when `tls_root_certs_pem` is empty; else TLS to servers chaining
+// to those roots, mutual when a client certificate and key are given.
+std::shared_ptr<grpc::ChannelCredentials> DeliverClientCredentials(const std::string& tls_root_certs_pem,
+                                                                   const std::string& tls_client_cert_pem,
+                                                                   const std::string& tls_client_key_pem);
+
+// `max_message_bytes` must fit an int. `tls_server_name_override` is the
+// name expected in the server's certificate; none when empty.
+std::shared_ptr<grpc::Channel> DialDeliverEndpoint(
+    const std::string& address, const std::shared_ptr<grpc::ChannelCredentials>& credentials,
+    size_t max_message_bytes, const std::string& tls_server_name_override);
+
+}  // namespace loom::orderer
