@@ -27,6 +27,7 @@
 #include "tests/integration/orderer/orderer_client.h"
 #include "tests/integration/orderer/orderer_process.h"
 #include "tests/support/orderer_network.h"
+#include "tests/support/orderer_network_suite.h"
 
 namespace loom::testing {
 namespace {
@@ -56,21 +57,15 @@ struct AdminReply {
   loom::ListChannelsResponse list;
 };
 
-class OrdererAdminTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    scratch_ = new ScratchDir("loom_orderer_admin");
-    ChannelBatchSettings batch;
+class OrdererAdminTest : public loom::testing::OrdererNetworkSuite<OrdererAdminTest> {
+ public:
+  static loom::testing::ChannelBatchSettings SuiteBatchSettings() {
+    loom::testing::ChannelBatchSettings batch;
     batch.batch_timeout = "200ms";
-    auto network = OrdererNetwork::Create(scratch_->Path("net"), batch);
-    ASSERT_TRUE(network.ok()) << network.status().ToString();
-    network_ = network->release();
-  }
-  static void TearDownTestSuite() {
-    delete network_;
-    delete scratch_;
+    return batch;
   }
 
+ protected:
   void SetUp() override {
     node_dir_ = std::make_unique<ScratchDir>("loom_orderer_admin_node");
     admin_msp_dir_ =
@@ -169,8 +164,6 @@ class OrdererAdminTest : public ::testing::Test {
 
   std::string ChannelFolder(const std::string& id) const { return node_dir_->Path("data/channels/" + id); }
 
-  static ScratchDir* scratch_;
-  static OrdererNetwork* network_;
   std::unique_ptr<ScratchDir> node_dir_;
   std::string config_file_;
   std::string admin_msp_dir_;
@@ -179,9 +172,6 @@ class OrdererAdminTest : public ::testing::Test {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<loom::OrdererAdmin::Stub> stub_;
 };
-
-ScratchDir* OrdererAdminTest::scratch_ = nullptr;
-OrdererNetwork* OrdererAdminTest::network_ = nullptr;
 
 TEST_F(OrdererAdminTest, ChannelJoinedAtRunTimeOrdersDeliversAndSurvivesRestart) {
   StartOrderer();

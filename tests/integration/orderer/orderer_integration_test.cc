@@ -27,6 +27,7 @@
 #include "tests/integration/orderer/orderer_client.h"
 #include "tests/integration/orderer/orderer_process.h"
 #include "tests/support/orderer_network.h"
+#include "tests/support/orderer_network_suite.h"
 
 namespace loom::testing {
 namespace {
@@ -42,24 +43,18 @@ std::string StatusName(common::Status status) {
   return common::Status_Name(status);
 }
 
-class OrdererIntegrationTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    scratch_ = new ScratchDir("loom_orderer_it");
-    ChannelBatchSettings batch;
+class OrdererIntegrationTest : public loom::testing::OrdererNetworkSuite<OrdererIntegrationTest> {
+ public:
+  static loom::testing::ChannelBatchSettings SuiteBatchSettings() {
+    loom::testing::ChannelBatchSettings batch;
     batch.batch_timeout = "200ms";
     batch.max_message_count = 50;
     batch.absolute_max_bytes = "256KB";
     batch.preferred_max_bytes = "128KB";
-    auto network = OrdererNetwork::Create(scratch_->Path("net"), batch);
-    ASSERT_TRUE(network.ok()) << network.status().ToString();
-    network_ = network->release();
-  }
-  static void TearDownTestSuite() {
-    delete network_;
-    delete scratch_;
+    return batch;
   }
 
+ protected:
   void SetUp() override {
     node_dir_ = std::make_unique<ScratchDir>("loom_orderer_node");
     client_ = network_->UserSigner("Org1", "User1").value();
@@ -159,17 +154,12 @@ class OrdererIntegrationTest : public ::testing::Test {
       EXPECT_EQ(count[tx_id], 1) << tx_id << " acknowledged but missing";
   }
 
-  static ScratchDir* scratch_;
-  static OrdererNetwork* network_;
   std::unique_ptr<ScratchDir> node_dir_;
   std::string config_file_;
   std::unique_ptr<OrdererProcess> process_;
   std::shared_ptr<grpc::Channel> channel_;
   std::shared_ptr<protocol::Signer> client_, client2_, endorser_, reader_;
 };
-
-ScratchDir* OrdererIntegrationTest::scratch_ = nullptr;
-OrdererNetwork* OrdererIntegrationTest::network_ = nullptr;
 
 TEST_F(OrdererIntegrationTest, TwoThousandEnvelopesOnFourStreamsAllInVerifiedBlocks) {
   StartOrderer();

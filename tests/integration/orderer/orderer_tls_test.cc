@@ -18,6 +18,7 @@
 #include "tests/integration/orderer/orderer_client.h"
 #include "tests/integration/orderer/orderer_process.h"
 #include "tests/support/orderer_network.h"
+#include "tests/support/orderer_network_suite.h"
 
 namespace loom::testing {
 namespace {
@@ -46,21 +47,15 @@ std::shared_ptr<grpc::Channel> ConnectTls(const std::string& address, const Clie
   return grpc::CreateChannel(address, grpc::SslCredentials(options));
 }
 
-class OrdererTlsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    scratch_ = new ScratchDir("loom_orderer_tls");
-    ChannelBatchSettings batch;
+class OrdererTlsTest : public loom::testing::OrdererNetworkSuite<OrdererTlsTest> {
+ public:
+  static loom::testing::ChannelBatchSettings SuiteBatchSettings() {
+    loom::testing::ChannelBatchSettings batch;
     batch.batch_timeout = "200ms";
-    auto network = OrdererNetwork::Create(scratch_->Path("net"), batch);
-    ASSERT_TRUE(network.ok()) << network.status().ToString();
-    network_ = network->release();
-  }
-  static void TearDownTestSuite() {
-    delete network_;
-    delete scratch_;
+    return batch;
   }
 
+ protected:
   void SetUp() override { node_dir_ = std::make_unique<ScratchDir>("loom_orderer_tls_node"); }
 
   void TearDown() override {
@@ -145,14 +140,9 @@ class OrdererTlsTest : public ::testing::Test {
     return seek->SerializeAsString();
   }
 
-  static ScratchDir* scratch_;
-  static OrdererNetwork* network_;
   std::unique_ptr<ScratchDir> node_dir_;
   std::unique_ptr<OrdererProcess> process_;
 };
-
-ScratchDir* OrdererTlsTest::scratch_ = nullptr;
-OrdererNetwork* OrdererTlsTest::network_ = nullptr;
 
 TEST_F(OrdererTlsTest, TlsClientsWithTheRightRootOrderAndDeliverOthersGetNothing) {
   StartOrderer();

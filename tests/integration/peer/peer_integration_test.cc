@@ -30,6 +30,7 @@
 #include "tests/integration/orderer/orderer_process.h"
 #include "tests/integration/peer/peer_client.h"
 #include "tests/support/orderer_network.h"
+#include "tests/support/orderer_network_suite.h"
 #include "tests/support/temp_dir.h"
 
 namespace loom::testing {
@@ -74,22 +75,16 @@ Result<std::vector<TxWrite>> DefinitionWrites(const std::string& scratch_dir, co
   return writes;
 }
 
-class PeerIntegrationTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    scratch_ = new ScratchDir("loom_peer_it");
-    ChannelBatchSettings batch;
+class PeerIntegrationTest : public loom::testing::OrdererNetworkSuite<PeerIntegrationTest> {
+ public:
+  static loom::testing::ChannelBatchSettings SuiteBatchSettings() {
+    loom::testing::ChannelBatchSettings batch;
     batch.batch_timeout = "200ms";
     batch.max_message_count = 20;
-    auto network = OrdererNetwork::Create(scratch_->Path("net"), batch);
-    ASSERT_TRUE(network.ok()) << network.status().ToString();
-    network_ = network->release();
-  }
-  static void TearDownTestSuite() {
-    delete network_;
-    delete scratch_;
+    return batch;
   }
 
+ protected:
   void SetUp() override {
     client1_ = network_->UserSigner("Org1", "User1").value();
     client2_ = network_->UserSigner("Org2", "User1").value();
@@ -235,17 +230,12 @@ class PeerIntegrationTest : public ::testing::Test {
     return ids;
   }
 
-  static ScratchDir* scratch_;
-  static OrdererNetwork* network_;
   TempDir dir_;
   std::shared_ptr<protocol::Signer> client1_, client2_, admin1_, admin2_, endorser1_, endorser2_, outsider_,
       outsider_peer_;
   std::unique_ptr<OrdererProcess> orderer_, peer1_, peer2_;
   std::shared_ptr<grpc::Channel> orderer_channel_;
 };
-
-ScratchDir* PeerIntegrationTest::scratch_ = nullptr;
-OrdererNetwork* PeerIntegrationTest::network_ = nullptr;
 
 TEST_F(PeerIntegrationTest, BothPeersCommitWithTheRightCodesAndTheSameStateHash) {
   ASSERT_NO_FATAL_FAILURE(DefineChaincode());

@@ -17,6 +17,7 @@
 #include "core/protocol/serialized_identity.h"
 #include "core/protocol/txid.h"
 #include "tests/support/orderer_network.h"
+#include "tests/support/orderer_network_suite.h"
 #include "tests/unit/orderer_node/test_channel.h"
 
 namespace loom::orderer {
@@ -27,22 +28,16 @@ using testing::TestChannel;
 using loom::testing::OrdererNetwork;
 using loom::testing::ScratchDir;
 
-class BroadcastHandlerTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    scratch_ = new ScratchDir("loom_broadcast");
+class BroadcastHandlerTest : public loom::testing::OrdererNetworkSuite<BroadcastHandlerTest> {
+ public:
+  static loom::testing::ChannelBatchSettings SuiteBatchSettings() {
     loom::testing::ChannelBatchSettings batch;
     batch.absolute_max_bytes = "16KB";
     batch.preferred_max_bytes = "8KB";
-    auto network = OrdererNetwork::Create(scratch_->Path("net"), batch);
-    ASSERT_TRUE(network.ok()) << network.status().ToString();
-    network_ = network->release();
-  }
-  static void TearDownTestSuite() {
-    delete network_;
-    delete scratch_;
+    return batch;
   }
 
+ protected:
   void SetUp() override {
     store_dir_ = std::make_unique<ScratchDir>("loom_broadcast_store");
     channel_ = TestChannel::Create(*network_, store_dir_->Path("store"));
@@ -76,8 +71,6 @@ class BroadcastHandlerTest : public ::testing::Test {
     EXPECT_NE(reply.info.find(info_part), std::string::npos) << reply.info;
   }
 
-  static ScratchDir* scratch_;
-  static OrdererNetwork* network_;
   std::unique_ptr<ScratchDir> store_dir_;
   ChannelRegistry registry_;
   std::shared_ptr<TestChannel> channel_;
@@ -85,9 +78,6 @@ class BroadcastHandlerTest : public ::testing::Test {
   BroadcastHandler handler_{&registry_, [this](const BroadcastEvent& event) { events_.push_back(event); }};
   std::shared_ptr<protocol::Signer> user1_;
 };
-
-ScratchDir* BroadcastHandlerTest::scratch_ = nullptr;
-OrdererNetwork* BroadcastHandlerTest::network_ = nullptr;
 
 TEST_F(BroadcastHandlerTest, AcceptsAWriterAndOrdersTheCanonicalEnvelope) {
   std::string bytes = Envelope(*user1_);

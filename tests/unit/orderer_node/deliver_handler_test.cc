@@ -17,6 +17,7 @@
 #include "core/protocol/envelope.h"
 #include "core/protocol/txid.h"
 #include "tests/support/orderer_network.h"
+#include "tests/support/orderer_network_suite.h"
 #include "tests/unit/orderer_node/short_lived_client.h"
 #include "tests/unit/orderer_node/test_channel.h"
 
@@ -30,19 +31,8 @@ using testing::TestChannel;
 
 constexpr uint64_t kHeight = 5;  // blocks 0..4
 
-class DeliverHandlerTest : public ::testing::Test {
+class DeliverHandlerTest : public loom::testing::OrdererNetworkSuite<DeliverHandlerTest> {
  protected:
-  static void SetUpTestSuite() {
-    scratch_ = new ScratchDir("loom_deliver");
-    auto network = OrdererNetwork::Create(scratch_->Path("net"));
-    ASSERT_TRUE(network.ok()) << network.status().ToString();
-    network_ = network->release();
-  }
-  static void TearDownTestSuite() {
-    delete network_;
-    delete scratch_;
-  }
-
   void SetUp() override {
     store_dir_ = std::make_unique<ScratchDir>("loom_deliver_store");
     channel_ = TestChannel::Create(*network_, store_dir_->Path("store"));
@@ -132,8 +122,6 @@ class DeliverHandlerTest : public ::testing::Test {
     return *policies;
   }
 
-  static ScratchDir* scratch_;
-  static OrdererNetwork* network_;
   std::unique_ptr<ScratchDir> store_dir_;
   ChannelRegistry registry_;
   std::shared_ptr<TestChannel> channel_;
@@ -142,9 +130,6 @@ class DeliverHandlerTest : public ::testing::Test {
   DeliverHandler handler_{&registry_, [this] { return now_; }};
   std::shared_ptr<protocol::Signer> reader_;
 };
-
-ScratchDir* DeliverHandlerTest::scratch_ = nullptr;
-OrdererNetwork* DeliverHandlerTest::network_ = nullptr;
 
 using Kind = DeliverCursor::Step::Kind;
 const auto kOldest = SeekPoint::Oldest();

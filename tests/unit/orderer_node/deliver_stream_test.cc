@@ -16,10 +16,11 @@
 #include "core/orderer/broadcast_handler.h"
 #include "core/orderer/deliver_handler.h"
 #include "core/orderer/seek_envelope.h"
-#include "core/util/worker_pool.h"
 #include "core/protocol/block.h"
+#include "core/util/worker_pool.h"
 #include "orderer/ab.grpc.pb.h"
 #include "tests/support/orderer_network.h"
+#include "tests/support/orderer_network_suite.h"
 #include "tests/unit/orderer_node/short_lived_client.h"
 #include "tests/unit/orderer_node/test_channel.h"
 
@@ -31,19 +32,8 @@ using loom::testing::ScratchDir;
 using testing::TestChannel;
 using Clock = crypto::Clock;
 
-class DeliverStreamTest : public ::testing::Test {
+class DeliverStreamTest : public loom::testing::OrdererNetworkSuite<DeliverStreamTest> {
  protected:
-  static void SetUpTestSuite() {
-    scratch_ = new ScratchDir("loom_deliver_stream");
-    auto network = OrdererNetwork::Create(scratch_->Path("net"));
-    ASSERT_TRUE(network.ok()) << network.status().ToString();
-    network_ = network->release();
-  }
-  static void TearDownTestSuite() {
-    delete network_;
-    delete scratch_;
-  }
-
   void SetUp() override {
     store_dir_ = std::make_unique<ScratchDir>("loom_deliver_stream_store");
     channel_ = TestChannel::Create(*network_, store_dir_->Path("store"));
@@ -106,8 +96,6 @@ class DeliverStreamTest : public ::testing::Test {
   }
   static constexpr int64_t StatusCode(common::Status status) { return -1 - static_cast<int64_t>(status); }
 
-  static ScratchDir* scratch_;
-  static OrdererNetwork* network_;
   std::atomic<Clock::rep> now_ticks_{Clock::now().time_since_epoch().count()};
   std::unique_ptr<ScratchDir> store_dir_;
   ChannelRegistry registry_;
@@ -119,9 +107,6 @@ class DeliverStreamTest : public ::testing::Test {
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<::orderer::AtomicBroadcast::Stub> stub_;
 };
-
-ScratchDir* DeliverStreamTest::scratch_ = nullptr;
-OrdererNetwork* DeliverStreamTest::network_ = nullptr;
 
 TEST_F(DeliverStreamTest, ExpiredRequesterGetsForbiddenAndTheStreamEnds) {
   const Clock::time_point expiry = Now() + std::chrono::hours(2);

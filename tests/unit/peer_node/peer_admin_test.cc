@@ -13,6 +13,7 @@
 #include "core/orderer/orderer_admin.h"
 #include "core/protocol/block_header.h"
 #include "tests/support/orderer_network.h"
+#include "tests/support/orderer_network_suite.h"
 #include "tests/support/temp_dir.h"
 
 namespace loom::peer {
@@ -55,20 +56,8 @@ class FakeDirectory : public PeerChannelDirectory {
   int joins = 0;
 };
 
-class PeerAdminTest : public ::testing::Test {
+class PeerAdminTest : public loom::testing::OrdererNetworkSuite<PeerAdminTest> {
  protected:
-  // One generated network for the suite: crypto generation is the slow part.
-  static void SetUpTestSuite() {
-    scratch_ = new loom::testing::TempDir();
-    auto network = OrdererNetwork::Create(scratch_->File("net"));
-    ASSERT_TRUE(network.ok()) << network.status().ToString();
-    network_ = network->release();
-  }
-  static void TearDownTestSuite() {
-    delete network_;
-    delete scratch_;
-  }
-
   void SetUp() override {
     admin_signer_ = network_->UserSigner("Org1", "Admin").value();
     user_signer_ = network_->UserSigner("Org1", "User1").value();
@@ -95,15 +84,10 @@ class PeerAdminTest : public ::testing::Test {
     return orderer::SignAdminRequest(request, signer, kNow).value();
   }
 
-  static loom::testing::TempDir* scratch_;
-  static OrdererNetwork* network_;
   std::shared_ptr<protocol::Signer> admin_signer_, user_signer_, other_admin_;
   FakeDirectory directory_;
   std::unique_ptr<PeerAdmin> admin_;
 };
-
-loom::testing::TempDir* PeerAdminTest::scratch_ = nullptr;
-OrdererNetwork* PeerAdminTest::network_ = nullptr;
 
 TEST_F(PeerAdminTest, AdminJoinsOnceThenTheSameBlockIsAlreadyJoined) {
   auto first = admin_->JoinChannel(Join(*admin_signer_, network_->genesis()));
