@@ -22,12 +22,13 @@
 #include "core/orderer/channel.h"
 #include "core/orderer/deliver_handler.h"
 #include "core/orderer/log_entry.h"
-#include "core/util/worker_pool.h"
 #include "core/protocol/block_header.h"
 #include "core/protocol/block_signature.h"
 #include "core/protocol/envelope.h"
 #include "core/util/file_util.h"
+#include "core/util/worker_pool.h"
 #include "orderer/ab.grpc.pb.h"
+#include "tests/support/atomic_broadcast_server.h"
 #include "tests/support/orderer_network.h"
 #include "tests/support/temp_dir.h"
 
@@ -53,38 +54,20 @@ class CountingDeliverEvents : public DeliverStreamEvents {
 class RealOrderer {
  public:
   RealOrderer(std::shared_ptr<Channel> channel, std::shared_ptr<grpc::ServerCredentials> credentials) {
-    EXPECT_TRUE(registry_.Add(channel).ok());
-    broadcast_ = std::make_unique<BroadcastHandler>(&registry_);
-    deliver_ = std::make_unique<DeliverHandler>(&registry_);
-    workers_ = std::make_unique<util::WorkerPool>(2);
+    EXPECT_TRUE(registry_.Add(std::move(channel)).ok());
     AtomicBroadcastOptions options;
     options.deliver_events = &events_;
-    service_ = MakeAtomicBroadcastService(broadcast_.get(), deliver_.get(), workers_.get(), options);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", std::move(credentials), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    EXPECT_NE(server_, nullptr);
-    address_ = "127.0.0.1:" + std::to_string(port);
-  }
-  ~RealOrderer() {
-    server_->Shutdown(std::chrono::system_clock::now());
-    workers_.reset();
+    server_ =
+        std::make_unique<loom::testing::AtomicBroadcastServer>(&registry_, std::move(credentials), options);
   }
 
-  const std::string& address() const { return address_; }
+  const std::string& address() const { return server_->address(); }
   uint64_t deliver_requests() const { return events_.requests.load(); }
 
  private:
   ChannelRegistry registry_;
   CountingDeliverEvents events_;
-  std::unique_ptr<BroadcastHandler> broadcast_;
-  std::unique_ptr<DeliverHandler> deliver_;
-  std::unique_ptr<util::WorkerPool> workers_;
-  std::unique_ptr<grpc::Service> service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::string address_;
+  std::unique_ptr<loom::testing::AtomicBroadcastServer> server_;
 };
 
 // Serves `blocks` (block i at index i) for specified seeks, as an orderer

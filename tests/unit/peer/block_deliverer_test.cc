@@ -21,6 +21,7 @@
 #include "core/util/worker_pool.h"
 #include "orderer/ab.grpc.pb.h"
 #include "peer_test_support.h"
+#include "tests/support/atomic_broadcast_server.h"
 
 namespace loom::peer {
 namespace {
@@ -44,21 +45,10 @@ class InProcessOrderer {
     EXPECT_TRUE(channel.ok()) << channel.status().ToString();
     channel_ = *channel;
     EXPECT_TRUE(registry_.Add(channel_).ok());
-    broadcast_ = std::make_unique<orderer::BroadcastHandler>(&registry_);
-    deliver_ = std::make_unique<orderer::DeliverHandler>(&registry_);
-    workers_ = std::make_unique<util::WorkerPool>(2);
-    service_ = orderer::MakeAtomicBroadcastService(broadcast_.get(), deliver_.get(), workers_.get(), {});
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", std::move(credentials), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    EXPECT_NE(server_, nullptr);
-    address_ = "127.0.0.1:" + std::to_string(port);
+    server_ = std::make_unique<loom::testing::AtomicBroadcastServer>(&registry_, std::move(credentials));
   }
   ~InProcessOrderer() {
-    server_->Shutdown(std::chrono::system_clock::now());
-    workers_.reset();
+    server_.reset();
     channel_->Stop();
   }
 
@@ -76,17 +66,12 @@ class InProcessOrderer {
     return *block;
   }
 
-  const std::string& address() const { return address_; }
+  const std::string& address() const { return server_->address(); }
 
  private:
   std::shared_ptr<orderer::Channel> channel_;
   orderer::ChannelRegistry registry_;
-  std::unique_ptr<orderer::BroadcastHandler> broadcast_;
-  std::unique_ptr<orderer::DeliverHandler> deliver_;
-  std::unique_ptr<util::WorkerPool> workers_;
-  std::unique_ptr<grpc::Service> service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::string address_;
+  std::unique_ptr<loom::testing::AtomicBroadcastServer> server_;
 };
 
 // Answers every Deliver request with `block`, then ends the stream.
