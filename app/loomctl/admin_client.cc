@@ -103,9 +103,37 @@ std::optional<std::string> ParseAdminClientOptions(const std::vector<std::string
   return std::nullopt;
 }
 
-int AdminUsageError(const std::string& command, const std::string& message, const char* usage) {
-  std::fprintf(stderr, "%s: %s\n%s", command.c_str(), message.c_str(), usage);
+std::string AdminUsage(const std::string& node_kind, const std::string& subcommand_lines) {
+  return subcommand_lines +
+         "  --msp DIR, --msp-id ID   the signing identity (MSP folder with signcerts/ and keystore/)\n"
+         "                           of an admin of the " +
+         node_kind +
+         "'s own MSP\n"
+         "options:\n"
+         "  --tls-ca FILE            connect with TLS, trusting the " +
+         node_kind +
+         "'s TLS CA certificate FILE\n"
+         "  --tls-cert FILE --tls-key FILE   the client certificate for mutual TLS\n"
+         "  --timeout SECONDS        deadline of the call (default 30)\n";
+}
+
+int AdminUsageError(const std::string& command, const std::string& message, const std::string& usage) {
+  std::fprintf(stderr, "%s: %s\n%s", command.c_str(), message.c_str(), usage.c_str());
   return 2;
+}
+
+int RunAdminSubcommand(const std::string& command, const std::string& usage,
+                       const std::vector<std::pair<std::string, AdminSubcommand>>& subcommands,
+                       const std::vector<std::string>& args) {
+  if (args.empty()) return AdminUsageError(command, "missing subcommand", usage);
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(usage.c_str(), stdout);
+    return 0;
+  }
+  for (const auto& [name, run] : subcommands) {
+    if (args[0] == name) return run(args);
+  }
+  return AdminUsageError(command, "unknown subcommand '" + args[0] + "'", usage);
 }
 
 int CallAdmin(const std::string& command, const AdminClientOptions& options, loom::AdminRequest request,

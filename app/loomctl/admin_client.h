@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "loom/orderer_admin.pb.h"
@@ -37,9 +38,23 @@ struct AdminClientOptions {
 std::optional<std::string> ParseAdminClientOptions(const std::vector<std::string>& args,
                                                    AdminClientOptions& options);
 
+// The usage text of `loomctl <node_kind>`: its own `subcommand_lines`
+// followed by the flags every admin subcommand takes.
+std::string AdminUsage(const std::string& node_kind, const std::string& subcommand_lines);
+
 // Prints "<command>: <message>" and the usage text to stderr; returns 2,
 // the exit code of a usage error.
-int AdminUsageError(const std::string& command, const std::string& message, const char* usage);
+int AdminUsageError(const std::string& command, const std::string& message, const std::string& usage);
+
+// A subcommand: gets the arguments from the subcommand's name on, returns
+// the exit code.
+using AdminSubcommand = int (*)(const std::vector<std::string>& args);
+
+// Runs the subcommand named by args[0]; help/--help/-h print `usage` to
+// stdout (exit 0); a missing or unknown name is a usage error.
+int RunAdminSubcommand(const std::string& command, const std::string& usage,
+                       const std::vector<std::pair<std::string, AdminSubcommand>>& subcommands,
+                       const std::vector<std::string>& args);
 
 // Makes one unary call on a channel to the node: creates the stub from
 // `channel`, fills the response it captured and returns the call's status.

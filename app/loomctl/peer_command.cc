@@ -16,22 +16,20 @@
 namespace loom::ctl {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: loomctl peer join --node HOST:PORT --msp DIR --msp-id ID [options] BLOCKFILE\n"
-    "       loomctl peer channels --node HOST:PORT --msp DIR --msp-id ID [options]\n"
-    "  join      the peer joins the channel whose genesis block is BLOCKFILE, at run time\n"
-    "  channels  the channels the peer keeps: height and state hash of the last block\n"
-    "  --msp DIR, --msp-id ID   the signing identity (MSP folder with signcerts/ and keystore/)\n"
-    "                           of an admin of the peer's own MSP\n"
-    "options:\n"
-    "  --tls-ca FILE            connect with TLS, trusting the peer's TLS CA certificate FILE\n"
-    "  --tls-cert FILE --tls-key FILE   the client certificate for mutual TLS\n"
-    "  --timeout SECONDS        deadline of the call (default 30)\n";
-
 constexpr const char* kCommand = "loomctl peer";
 
+const std::string& Usage() {
+  static const std::string usage =
+      AdminUsage("peer",
+                 "usage: loomctl peer join --node HOST:PORT --msp DIR --msp-id ID [options] BLOCKFILE\n"
+                 "       loomctl peer channels --node HOST:PORT --msp DIR --msp-id ID [options]\n"
+                 "  join      the peer joins the channel whose genesis block is BLOCKFILE, at run time\n"
+                 "  channels  the channels the peer keeps: height and state hash of the last block\n");
+  return usage;
+}
+
 int UsageError(const std::string& message) {
-  return AdminUsageError(kCommand, message, kUsage);
+  return AdminUsageError(kCommand, message, Usage());
 }
 
 int Join(const std::vector<std::string>& args) {
@@ -89,14 +87,7 @@ int Channels(const std::vector<std::string>& args) {
 }  // namespace
 
 int RunPeerCommand(const std::vector<std::string>& args) {
-  if (args.empty()) return UsageError("missing subcommand");
-  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
-  if (args[0] == "join") return Join(args);
-  if (args[0] == "channels") return Channels(args);
-  return UsageError("unknown subcommand '" + args[0] + "'");
+  return RunAdminSubcommand(kCommand, Usage(), {{"join", Join}, {"channels", Channels}}, args);
 }
 
 }  // namespace loom::ctl
