@@ -11,31 +11,24 @@
 // SIGINT shut it down gracefully. Exit status: 0 after a clean shutdown,
 // 2 for bad usage or a bad config file, 1 when it cannot start.
 #include <malloc.h>
-#include <signal.h>
 
 #include <cstdio>
-#include <cstring>
 #include <optional>
 #include <string>
-#include <vector>
+#include <variant>
 
 #include "core/orderer/orderer_config.h"
-#include "nodes/orderer/node_log.h"
+#include "nodes/common/node_log.h"
+#include "nodes/common/node_main.h"
 #include "nodes/orderer/orderer_node.h"
 #include "nodes/orderer/protobuf_log.h"
 
 namespace {
 
-constexpr int kExitCannotStart = 1;
-constexpr int kExitUsage = 2;
-
-void PrintUsage(std::FILE* out) {
-  std::fprintf(
-      out,
-      "usage: loom-orderer --config FILE [--join BLOCKFILE]...\n"
-      "  --config FILE       the node's YAML config (name, listen_address, msp, data_dir, ...)\n"
-      "  --join BLOCKFILE    join (or re-open) the channel whose genesis block this is; repeatable\n");
-}
+constexpr const char* kUsage =
+    "usage: loom-orderer --config FILE [--join BLOCKFILE]...\n"
+    "  --config FILE       the node's YAML config (name, listen_address, msp, data_dir, ...)\n"
+    "  --join BLOCKFILE    join (or re-open) the channel whose genesis block this is; repeatable\n";
 
 // libraft's disk writer (uv_append) grows a block-aligned buffer of several
 // MB for every batch of Raft entries it writes and frees it again. With
@@ -53,64 +46,29 @@ void KeepLargeBuffersMapped() {
 
 int main(int argc, char** argv) {
   KeepLargeBuffersMapped();
-  std::string config_file;
-  std::vector<std::string> join_blocks;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&](const char* flag) -> const char* {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "loom-orderer: %s needs a value\n", flag);
-        return nullptr;
-      }
-      return argv[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
-      PrintUsage(stdout);
-      return 0;
-    } else if (arg == "--config") {
-      const char* v = value("--config");
-      if (v == nullptr) return kExitUsage;
-      config_file = v;
-    } else if (arg == "--join") {
-      const char* v = value("--join");
-      if (v == nullptr) return kExitUsage;
-      join_blocks.emplace_back(v);
-    } else {
-      std::fprintf(stderr, "loom-orderer: unknown argument '%s'\n", arg.c_str());
-      PrintUsage(stderr);
-      return kExitUsage;
-    }
-  }
-  if (config_file.empty()) {
-    std::fprintf(stderr, "loom-orderer: --config FILE is required\n");
-    PrintUsage(stderr);
-    return kExitUsage;
-  }
+  auto parsed = loom::nodes::ParseNodeFlags(argc, argv, "loom-orderer", kUsage);
+  if (const int* exit_status = std::get_if<int>(&parsed)) return *exit_status;
+  const loom::nodes::NodeFlags& flags = std::get<loom::nodes::NodeFlags>(parsed);
 
-  auto config = loom::orderer::LoadOrdererConfigFile(config_file);
+  auto config = loom::orderer::LoadOrdererConfigFile(flags.config_file);
   if (!config.ok()) {
     std::fprintf(stderr, "loom-orderer: %s\n", config.status().message().c_str());
-    return kExitUsage;
+    return loom::nodes::kExitUsage;
   }
 
-  // Block the signals in every thread (gRPC's and ours inherit the mask);
-  // the main thread takes them with sigwait.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Blocked in every thread started from here on; the main thread takes them.
+  loom::nodes::ShutdownSignals signals;
 
   // Everything from here on goes to the node's log, libprotobuf's own
   // complaints about hostile bytes included (rate-limited).
-  loom::orderer::NodeLog log(config->name);
+  loom::nodes::NodeLog log("loom-orderer", config->name);
   std::optional<loom::orderer::ProtobufLogRouting> protobuf_log;
   protobuf_log.emplace(&log);
-  auto node = loom::orderer::OrdererNode::Start(*config, join_blocks,
+  auto node = loom::orderer::OrdererNode::Start(*config, flags.join_blocks,
                                                 [&log](const std::string& line) { log.Write(line); });
   if (!node.ok()) {
     log.Write("cannot start: " + node.status().ToString());
-    return kExitCannotStart;
+    return loom::nodes::kExitCannotStart;
   }
   for (const std::string& note : (*node)->start_notes()) log.Write(note);
   std::string channels;
@@ -120,9 +78,7 @@ int main(int argc, char** argv) {
   std::printf("loom-orderer %s listening on %s\n", config->name.c_str(), (*node)->listen_address().c_str());
   std::fflush(stdout);
 
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
-  log.Write(std::string(strsignal(signal_number)) + ", shutting down");
+  log.Write(signals.Wait() + ", shutting down");
   (*node)->Shutdown(config->limits.shutdown_grace);
   node->reset();
   protobuf_log.reset();  // reports what it suppressed last

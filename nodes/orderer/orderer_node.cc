@@ -19,7 +19,6 @@
 #include "core/orderer/deliver_handler.h"
 #include "core/orderer/orderer_admin.h"
 #include "core/orderer/raft_chain.h"
-#include "core/util/worker_pool.h"
 #include "core/protocol/block_file.h"
 #include "core/protocol/signer.h"
 #include "core/raft/cluster_transport.h"
@@ -28,25 +27,12 @@
 #include "core/trace/trace_hub.h"
 #include "core/util/file_util.h"
 #include "core/util/rate_limiter.h"
+#include "core/util/worker_pool.h"
+#include "nodes/common/grpc_server.h"
 #include "nodes/orderer/orderer_telemetry.h"
 
 namespace loom::orderer {
 namespace {
-
-Result<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const TlsSettings& tls) {
-  if (!tls.enabled) return grpc::InsecureServerCredentials();
-  grpc::SslServerCredentialsOptions options(tls.client_ca_file.empty()
-                                                ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-                                                : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  LOOM_ASSIGN_OR_RETURN(pair.private_key, ReadFile(tls.key_file));
-  LOOM_ASSIGN_OR_RETURN(pair.cert_chain, ReadFile(tls.cert_file));
-  options.pem_key_cert_pairs.push_back(std::move(pair));
-  if (!tls.client_ca_file.empty()) {
-    LOOM_ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile(tls.client_ca_file));
-  }
-  return grpc::SslServerCredentials(options);
-}
 
 // A forwarded envelope refused by Broadcast's rules, as the Status the Raft
 // leader answers the follower with.
@@ -286,23 +272,15 @@ Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig&
   };
   state->admin_service = MakeOrdererAdminService(state->admin.get(), std::move(admin_service_options));
 
-  LOOM_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, ServerCredentials(config.tls));
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(config.listen_address.ToString(), credentials, &port);
-  builder.RegisterService(state->atomic_broadcast.get());
-  builder.RegisterService(state->observer->grpc_service());
-  builder.RegisterService(state->admin_service.get());
-  builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_message_bytes));
-  builder.SetMaxSendMessageSize(static_cast<int>(config.limits.max_message_bytes));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
-                             static_cast<int>(config.limits.max_concurrent_streams));
-  state->server = builder.BuildAndStart();
-  if (state->server == nullptr || port == 0) {
-    return Status::IoError("cannot listen on " + config.listen_address.ToString() +
-                           " (address in use, or not an address of this machine)");
-  }
-  state->listen_address = HostPort{config.listen_address.host, static_cast<uint16_t>(port)}.ToString();
+  LOOM_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                        nodes::ServerCredentials(config.tls));
+  LOOM_ASSIGN_OR_RETURN(nodes::ListeningServer listening,
+                        nodes::Serve(config.listen_address, credentials,
+                                     {state->atomic_broadcast.get(), state->observer->grpc_service(),
+                                      state->admin_service.get()},
+                                     config.limits, ""));
+  state->server = std::move(listening.server);
+  state->listen_address = std::move(listening.address);
 
   if (config.operations_address) {
     ops::OperationsServerOptions options;

@@ -29,7 +29,7 @@ std::string SuppressedLine(uint64_t dropped) {
 
 }  // namespace
 
-ProtobufLogRouting::ProtobufLogRouting(NodeLog* log, uint32_t max_lines_per_second)
+ProtobufLogRouting::ProtobufLogRouting(nodes::NodeLog* log, uint32_t max_lines_per_second)
     : log_(log), limiter_(max_lines_per_second, std::chrono::seconds(1)) {
   active_routing.store(this);
   previous_handler_ = google::protobuf::SetLogHandler(&Handler);

@@ -15,13 +15,13 @@
 #include <google/protobuf/stubs/logging.h>
 
 #include "core/util/rate_limiter.h"
-#include "nodes/orderer/node_log.h"
+#include "nodes/common/node_log.h"
 
 namespace loom::orderer {
 
 class ProtobufLogRouting {
  public:
-  explicit ProtobufLogRouting(NodeLog* log, uint32_t max_lines_per_second = 5);
+  explicit ProtobufLogRouting(nodes::NodeLog* log, uint32_t max_lines_per_second = 5);
   ~ProtobufLogRouting();
   ProtobufLogRouting(const ProtobufLogRouting&) = delete;
   ProtobufLogRouting& operator=(const ProtobufLogRouting&) = delete;
@@ -30,7 +30,7 @@ class ProtobufLogRouting {
   void Route(int level, const char* file, int line, const std::string& message);
 
  private:
-  NodeLog* log_;
+  nodes::NodeLog* log_;
   LineRateLimiter limiter_;
   google::protobuf::LogHandler* previous_handler_ = nullptr;
 };

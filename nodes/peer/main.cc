@@ -17,87 +17,45 @@
 // governed by /Channel/Application/LifecycleEndorsement; an undefined
 // chaincode's transactions are INVALID_CHAINCODE), and so do their
 // validation plugins (lifecycle::ValidationPluginFor: "vscc" or "fabcoin").
-#include <signal.h>
 
 #include <cstdio>
-#include <cstring>
 #include <string>
-#include <vector>
+#include <variant>
 
 #include "core/lifecycle/endorsement_policy.h"
 #include "core/peer/peer_config.h"
-#include "nodes/peer/peer_log.h"
+#include "nodes/common/node_log.h"
+#include "nodes/common/node_main.h"
 #include "nodes/peer/peer_node.h"
 #include "nodes/peer/peer_services.h"
 
 namespace {
 
-constexpr int kExitCannotStart = 1;
-constexpr int kExitUsage = 2;
-
-void PrintUsage(std::FILE* out) {
-  std::fprintf(
-      out,
-      "usage: loom-peer --config FILE [--join BLOCKFILE]...\n"
-      "  --config FILE       the node's YAML config (name, listen_address, chaincode_address, msp,\n"
-      "                      data_dir, ...)\n"
-      "  --join BLOCKFILE    join (or re-open) the channel whose genesis block this is; repeatable\n");
-}
+constexpr const char* kUsage =
+    "usage: loom-peer --config FILE [--join BLOCKFILE]...\n"
+    "  --config FILE       the node's YAML config (name, listen_address, chaincode_address, msp,\n"
+    "                      data_dir, ...)\n"
+    "  --join BLOCKFILE    join (or re-open) the channel whose genesis block this is; repeatable\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string config_file;
-  std::vector<std::string> join_blocks;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&](const char* flag) -> const char* {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "loom-peer: %s needs a value\n", flag);
-        return nullptr;
-      }
-      return argv[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
-      PrintUsage(stdout);
-      return 0;
-    } else if (arg == "--config") {
-      const char* v = value("--config");
-      if (v == nullptr) return kExitUsage;
-      config_file = v;
-    } else if (arg == "--join") {
-      const char* v = value("--join");
-      if (v == nullptr) return kExitUsage;
-      join_blocks.emplace_back(v);
-    } else {
-      std::fprintf(stderr, "loom-peer: unknown argument '%s'\n", arg.c_str());
-      PrintUsage(stderr);
-      return kExitUsage;
-    }
-  }
-  if (config_file.empty()) {
-    std::fprintf(stderr, "loom-peer: --config FILE is required\n");
-    PrintUsage(stderr);
-    return kExitUsage;
-  }
+  auto parsed = loom::nodes::ParseNodeFlags(argc, argv, "loom-peer", kUsage);
+  if (const int* exit_status = std::get_if<int>(&parsed)) return *exit_status;
+  const loom::nodes::NodeFlags& flags = std::get<loom::nodes::NodeFlags>(parsed);
 
-  auto config = loom::peer::LoadPeerConfigFile(config_file);
+  auto config = loom::peer::LoadPeerConfigFile(flags.config_file);
   if (!config.ok()) {
     std::fprintf(stderr, "loom-peer: %s\n", config.status().message().c_str());
-    return kExitUsage;
+    return loom::nodes::kExitUsage;
   }
 
-  // Block the signals in every thread (gRPC's and ours inherit the mask);
-  // the main thread takes them with sigwait.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Blocked in every thread started from here on; the main thread takes them.
+  loom::nodes::ShutdownSignals signals;
 
-  loom::peer::PeerLog log(config->name);
+  loom::nodes::NodeLog log("loom-peer", config->name);
   loom::peer::PeerNodeStartOptions options;
-  options.join_blocks = join_blocks;
+  options.join_blocks = flags.join_blocks;
   options.endorsement_policy = loom::lifecycle::EndorsementPolicyFor;
   options.validation_plugin = loom::lifecycle::ValidationPluginFor;
   // The chaincode server's address is bound inside Start; chaincodes launch
@@ -109,7 +67,7 @@ int main(int argc, char** argv) {
   auto node = loom::peer::PeerNode::Start(*config, std::move(options));
   if (!node.ok()) {
     log.Write("cannot start: " + node.status().ToString());
-    return kExitCannotStart;
+    return loom::nodes::kExitCannotStart;
   }
   chaincode_address->Set((*node)->chaincode_address());
   for (const std::string& note : (*node)->start_notes()) log.Write(note);
@@ -121,9 +79,7 @@ int main(int argc, char** argv) {
   std::printf("loom-peer %s listening on %s\n", config->name.c_str(), (*node)->listen_address().c_str());
   std::fflush(stdout);
 
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
-  log.Write(std::string(strsignal(signal_number)) + ", shutting down");
+  log.Write(signals.Wait() + ", shutting down");
   (*node)->Shutdown(config->limits.shutdown_grace);
   node->reset();
   log.Write("stopped");

@@ -31,46 +31,10 @@
 #include "core/util/file_util.h"
 #include "core/util/rate_limiter.h"
 #include "core/util/worker_pool.h"
+#include "nodes/common/grpc_server.h"
 
 namespace loom::peer {
-namespace {
-
-Result<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const TlsSettings& tls) {
-  if (!tls.enabled) return grpc::InsecureServerCredentials();
-  grpc::SslServerCredentialsOptions options(tls.client_ca_file.empty()
-                                                ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-                                                : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  LOOM_ASSIGN_OR_RETURN(pair.private_key, ReadFile(tls.key_file));
-  LOOM_ASSIGN_OR_RETURN(pair.cert_chain, ReadFile(tls.cert_file));
-  options.pem_key_cert_pairs.push_back(std::move(pair));
-  if (!tls.client_ca_file.empty()) {
-    LOOM_ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile(tls.client_ca_file));
-  }
-  return grpc::SslServerCredentials(options);
-}
-
-// One gRPC server on `address` with `services`; the bound address.
-Result<std::pair<std::unique_ptr<grpc::Server>, std::string>> Serve(
-    const HostPort& address, const std::shared_ptr<grpc::ServerCredentials>& credentials,
-    const std::vector<grpc::Service*>& services, const NodeLimits& limits, const char* what) {
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(address.ToString(), credentials, &port);
-  for (grpc::Service* service : services) builder.RegisterService(service);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(limits.max_message_bytes));
-  builder.SetMaxSendMessageSize(static_cast<int>(limits.max_message_bytes));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
-                             static_cast<int>(limits.max_concurrent_streams));
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
-    return Status::IoError(std::string(what) + ": cannot listen on " + address.ToString() +
-                           " (address in use, or not an address of this machine)");
-  }
-  return std::make_pair(std::move(server), HostPort{address.host, static_cast<uint16_t>(port)}.ToString());
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<common::SignaturePolicyEnvelope> AnyApplicationMemberPolicy(const ledger::StateSnapshot&,
                                                                    const channelconfig::ChannelConfig& config,
@@ -382,24 +346,26 @@ Result<std::unique_ptr<PeerNode>> PeerNode::Start(const PeerNodeConfig& config,
     LOOM_ASSIGN_OR_RETURN(state->extra, state->options.services(context));
   }
 
-  LOOM_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, ServerCredentials(config.tls));
+  LOOM_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                        nodes::ServerCredentials(config.tls));
   std::vector<grpc::Service*> listen_services = {state->deliver_service.get(),
                                                  state->observer->grpc_service(), state->admin_service.get()};
   for (const auto& service : state->extra.listen) listen_services.push_back(service.get());
-  LOOM_ASSIGN_OR_RETURN(auto listening, Serve(config.listen_address, credentials, listen_services,
-                                              config.limits, "listen_address"));
-  state->server = std::move(listening.first);
-  state->listen_address = std::move(listening.second);
+  LOOM_ASSIGN_OR_RETURN(
+      nodes::ListeningServer listening,
+      nodes::Serve(config.listen_address, credentials, listen_services, config.limits, "listen_address"));
+  state->server = std::move(listening.server);
+  state->listen_address = std::move(listening.address);
   // gRPC cannot serve an empty server: without a chaincode runtime wired
   // in, nothing listens on the chaincode address.
   if (!state->extra.chaincode.empty()) {
     std::vector<grpc::Service*> chaincode_services;
     for (const auto& service : state->extra.chaincode) chaincode_services.push_back(service.get());
-    LOOM_ASSIGN_OR_RETURN(
-        auto chaincode_listening,
-        Serve(config.chaincode_address, credentials, chaincode_services, config.limits, "chaincode_address"));
-    state->chaincode_server = std::move(chaincode_listening.first);
-    state->chaincode_address = std::move(chaincode_listening.second);
+    LOOM_ASSIGN_OR_RETURN(nodes::ListeningServer chaincode_listening,
+                          nodes::Serve(config.chaincode_address, credentials, chaincode_services,
+                                       config.limits, "chaincode_address"));
+    state->chaincode_server = std::move(chaincode_listening.server);
+    state->chaincode_address = std::move(chaincode_listening.address);
   }
 
   if (config.operations_address) {

@@ -1,10 +1,11 @@
-#include "nodes/peer/peer_log.h"
+#include "nodes/common/node_log.h"
 
-namespace loom::peer {
+namespace loom::nodes {
 
-void PeerLog::Write(std::string_view message) {
+void NodeLog::Write(std::string_view message) {
   std::string line = prefix_;
   line.append(message);
+  // A message of several lines stays one entry: later lines are indented.
   for (size_t at = line.find('\n'); at != std::string::npos && at + 1 < line.size();
        at = line.find('\n', at + 1)) {
     line.insert(at + 1, "  ");
@@ -15,4 +16,4 @@ void PeerLog::Write(std::string_view message) {
   std::fflush(out_);
 }
 
-}  // namespace loom::peer
+}  // namespace loom::nodes
