@@ -28,6 +28,7 @@
 #include "tests/integration/orderer/orderer_process.h"
 #include "tests/support/orderer_network.h"
 #include "tests/support/orderer_network_suite.h"
+#include "tests/support/solo_orderer_config.h"
 
 namespace loom::testing {
 namespace {
@@ -71,9 +72,7 @@ class OrdererAdminTest : public loom::testing::OrdererNetworkSuite<OrdererAdminT
     admin_msp_dir_ =
         cryptogen::UserFolder(network_->crypto_dir(), network_->Org("OrdererOrg"), "Admin") + "/msp";
     admin_ = OrdererNetwork::SignerFor(admin_msp_dir_, "OrdererMSP").value();
-    std::string config =
-        "name: orderer.example.com\nlisten_address: 127.0.0.1:0\nmsp: {dir: " + network_->OrdererMspDir() +
-        ", id: OrdererMSP}\ndata_dir: data\n";
+    std::string config = SoloOrdererConfig(*network_, "data");
     config_file_ = node_dir_->Path("orderer.yaml");
     ASSERT_TRUE(WriteFileAtomically(config_file_, config).ok());
   }

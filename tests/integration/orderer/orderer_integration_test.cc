@@ -28,6 +28,7 @@
 #include "tests/integration/orderer/orderer_process.h"
 #include "tests/support/orderer_network.h"
 #include "tests/support/orderer_network_suite.h"
+#include "tests/support/solo_orderer_config.h"
 
 namespace loom::testing {
 namespace {
@@ -61,17 +62,11 @@ class OrdererIntegrationTest : public loom::testing::OrdererNetworkSuite<Orderer
     client2_ = network_->UserSigner("Org2", "User1").value();
     endorser_ = network_->PeerSigner("Org1").value();
     reader_ = network_->PeerSigner("Org2").value();
-    std::string config =
-        "name: orderer.example.com\n"
-        "listen_address: 127.0.0.1:0\n"
-        "msp: {dir: " +
-        network_->OrdererMspDir() +
-        ", id: OrdererMSP}\n"
-        "data_dir: data\n"
-        "operations_address: 127.0.0.1:0\n"
-        // A grace far beyond every Terminate deadline below: a shutdown that
-        // waited for an open stream would miss its deadline and fail the test.
-        "limits: {shutdown_grace: 60s}\n";
+    std::string config = SoloOrdererConfig(*network_, "data") +
+                         "operations_address: 127.0.0.1:0\n"
+                         // A grace far beyond every Terminate deadline below: a shutdown that
+                         // waited for an open stream would miss its deadline and fail the test.
+                         "limits: {shutdown_grace: 60s}\n";
     config_file_ = node_dir_->Path("orderer.yaml");
     ASSERT_TRUE(WriteFileAtomically(config_file_, config).ok());
   }

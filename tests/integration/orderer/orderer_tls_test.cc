@@ -19,6 +19,7 @@
 #include "tests/integration/orderer/orderer_process.h"
 #include "tests/support/orderer_network.h"
 #include "tests/support/orderer_network_suite.h"
+#include "tests/support/solo_orderer_config.h"
 
 namespace loom::testing {
 namespace {
@@ -79,11 +80,9 @@ class OrdererTlsTest : public loom::testing::OrdererNetworkSuite<OrdererTlsTest>
   // Starts the orderer with TLS on; `client_ca_file` empty = no client
   // certificates asked for.
   void StartOrderer(const std::string& client_ca_file = "") {
-    std::string config =
-        "name: orderer.example.com\nlisten_address: 127.0.0.1:0\nmsp: {dir: " + network_->OrdererMspDir() +
-        ", id: OrdererMSP}\ndata_dir: data\n"
-        "tls:\n  enabled: true\n  cert: " +
-        OrdererTls("server.crt") + "\n  key: " + OrdererTls("server.key") + "\n";
+    std::string config = SoloOrdererConfig(*network_, "data") +
+                         "tls:\n  enabled: true\n  cert: " + OrdererTls("server.crt") +
+                         "\n  key: " + OrdererTls("server.key") + "\n";
     if (!client_ca_file.empty()) config += "  client_ca: " + client_ca_file + "\n";
     std::string config_file = node_dir_->Path("orderer.yaml");
     ASSERT_TRUE(WriteFileAtomically(config_file, config).ok());

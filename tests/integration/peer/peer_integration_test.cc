@@ -31,6 +31,7 @@
 #include "tests/integration/peer/peer_client.h"
 #include "tests/support/orderer_network.h"
 #include "tests/support/orderer_network_suite.h"
+#include "tests/support/solo_orderer_config.h"
 #include "tests/support/temp_dir.h"
 
 namespace loom::testing {
@@ -95,13 +96,7 @@ class PeerIntegrationTest : public loom::testing::OrdererNetworkSuite<PeerIntegr
     outsider_ = network_->UserSigner("Org3", "User1").value();
     outsider_peer_ = network_->PeerSigner("Org3").value();
 
-    std::string config =
-        "name: orderer.example.com\n"
-        "listen_address: 127.0.0.1:0\n"
-        "msp: {dir: " +
-        network_->OrdererMspDir() +
-        ", id: OrdererMSP}\n"
-        "data_dir: orderer-data\n";
+    std::string config = SoloOrdererConfig(*network_, "orderer-data");
     ASSERT_TRUE(WriteFileAtomically(dir_.File("orderer.yaml"), config).ok());
     auto orderer =
         OrdererProcess::Start(LOOM_ORDERER_BIN, dir_.File("orderer.yaml"), {network_->genesis_file()},

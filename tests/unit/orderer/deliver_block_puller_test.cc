@@ -432,18 +432,12 @@ TEST_F(DeliverBlockPullerTest, GivesUpOnAnEndpointThatDoesNotAnswerInTime) {
 }
 
 TEST_F(DeliverBlockPullerTest, PullsOverTls) {
-  std::string tls_dir =
-      cryptogen::OrdererFolder(network_->crypto_dir(), network_->Org("OrdererOrg"), "orderer") + "/tls";
-  auto cert = ReadFile(tls_dir + "/server.crt");
-  auto key = ReadFile(tls_dir + "/server.key");
-  auto ca = ReadFile(tls_dir + "/ca.crt");
-  ASSERT_TRUE(cert.ok() && key.ok() && ca.ok()) << tls_dir;
-  grpc::SslServerCredentialsOptions tls(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  tls.pem_key_cert_pairs.push_back({*key, *cert});
-  RealOrderer orderer(*channel_, grpc::SslServerCredentials(tls));
+  auto tls = loom::testing::LoadOrdererServerTls(*network_);
+  ASSERT_TRUE(tls.ok()) << tls.status().ToString();
+  RealOrderer orderer(*channel_, tls->credentials);
 
   DeliverBlockPullerOptions options;
-  options.tls_root_certs_pem = *ca;
+  options.tls_root_certs_pem = tls->ca_pem;
   options.tls_server_name_override = "localhost";
   auto puller = MakePuller({orderer.address()}, options);
   ASSERT_NE(puller, nullptr);

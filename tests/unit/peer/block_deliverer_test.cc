@@ -204,22 +204,14 @@ TEST_F(BlockDelivererTest, RefusedBlockMakesItTryTheNextOrderer) {
 }
 
 TEST_F(BlockDelivererTest, DeliversOverTls) {
-  std::string tls_dir =
-      cryptogen::OrdererFolder(net_.network().crypto_dir(), net_.network().Org("OrdererOrg"), "orderer") +
-      "/tls";
-  auto cert = ReadFile(tls_dir + "/server.crt");
-  auto key = ReadFile(tls_dir + "/server.key");
-  auto ca = ReadFile(tls_dir + "/ca.crt");
-  ASSERT_TRUE(cert.ok() && key.ok() && ca.ok()) << tls_dir;
-  grpc::SslServerCredentialsOptions tls(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  tls.pem_key_cert_pairs.push_back({*key, *cert});
-  InProcessOrderer tls_orderer(dir_.File("tls-orderer"), net_.genesis(), &net_.orderer(),
-                               grpc::SslServerCredentials(tls));
+  auto tls = loom::testing::LoadOrdererServerTls(net_.network());
+  ASSERT_TRUE(tls.ok()) << tls.status().ToString();
+  InProcessOrderer tls_orderer(dir_.File("tls-orderer"), net_.genesis(), &net_.orderer(), tls->credentials);
   tls_orderer.Order(net_.Write("assets", "k", "over tls"));
   ASSERT_TRUE(tls_orderer.WaitForHeight(2));
 
   BlockDelivererOptions options = Options({tls_orderer.address()});
-  options.tls_root_certs_pem = *ca;
+  options.tls_root_certs_pem = tls->ca_pem;
   options.tls_server_name_override = "localhost";
   auto deliverer = BlockDeliverer::Start(channel_.get(), peer_signer_.get(), options);
   ASSERT_TRUE(deliverer.ok()) << deliverer.status().ToString();
