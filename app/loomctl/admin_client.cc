@@ -122,6 +122,29 @@ int AdminUsageError(const std::string& command, const std::string& message, cons
   return 2;
 }
 
+std::optional<int> ParseJoinRequest(const std::string& command, const std::string& usage,
+                                    const std::vector<std::string>& args, AdminClientOptions& options,
+                                    loom::AdminRequest& request) {
+  if (auto error = ParseAdminClientOptions(args, options)) return AdminUsageError(command, *error, usage);
+  if (options.positional.size() != 1) return AdminUsageError(command, "join takes one BLOCKFILE", usage);
+  auto block = ReadFile(options.positional[0]);
+  if (!block.ok()) {
+    std::fprintf(stderr, "%s join: %s\n", command.c_str(), block.status().message().c_str());
+    return 1;
+  }
+  request.mutable_join_channel()->set_genesis_block(*block);
+  return std::nullopt;
+}
+
+std::optional<int> ParseListRequest(const std::string& command, const std::string& usage,
+                                    const std::vector<std::string>& args, AdminClientOptions& options,
+                                    loom::AdminRequest& request) {
+  if (auto error = ParseAdminClientOptions(args, options)) return AdminUsageError(command, *error, usage);
+  if (!options.positional.empty()) return AdminUsageError(command, args[0] + " takes no arguments", usage);
+  request.mutable_list_channels();
+  return std::nullopt;
+}
+
 int RunAdminSubcommand(const std::string& command, const std::string& usage,
                        const std::vector<std::pair<std::string, AdminSubcommand>>& subcommands,
                        const std::vector<std::string>& args) {

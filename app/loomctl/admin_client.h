@@ -56,6 +56,19 @@ int RunAdminSubcommand(const std::string& command, const std::string& usage,
                        const std::vector<std::pair<std::string, AdminSubcommand>>& subcommands,
                        const std::vector<std::string>& args);
 
+// Parses `<command> join [flags] BLOCKFILE`: the flags, and the one
+// BLOCKFILE read into a JoinChannel request. On failure prints why and
+// returns the exit code: 2 for a usage error, 1 for an unreadable file.
+std::optional<int> ParseJoinRequest(const std::string& command, const std::string& usage,
+                                    const std::vector<std::string>& args, AdminClientOptions& options,
+                                    loom::AdminRequest& request);
+
+// Parses `<command> <subcommand> [flags]` (no arguments) into `options` and a
+// ListChannels request; on a usage error prints it and returns 2.
+std::optional<int> ParseListRequest(const std::string& command, const std::string& usage,
+                                    const std::vector<std::string>& args, AdminClientOptions& options,
+                                    loom::AdminRequest& request);
+
 // Makes one unary call on a channel to the node: creates the stub from
 // `channel`, fills the response it captured and returns the call's status.
 using AdminCall =

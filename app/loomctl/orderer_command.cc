@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "app/loomctl/admin_client.h"
-#include "core/util/file_util.h"
 #include "loom/orderer_admin.grpc.pb.h"
 
 namespace loom::ctl {
@@ -27,21 +26,10 @@ const std::string& Usage() {
   return usage;
 }
 
-int UsageError(const std::string& message) {
-  return AdminUsageError(kCommand, message, Usage());
-}
-
 int Join(const std::vector<std::string>& args) {
   AdminClientOptions options;
-  if (auto error = ParseAdminClientOptions(args, options)) return UsageError(*error);
-  if (options.positional.size() != 1) return UsageError("join takes one BLOCKFILE");
-  auto block = ReadFile(options.positional[0]);
-  if (!block.ok()) {
-    std::fprintf(stderr, "loomctl orderer join: %s\n", block.status().message().c_str());
-    return 1;
-  }
   loom::AdminRequest request;
-  request.mutable_join_channel()->set_genesis_block(*block);
+  if (auto exit_code = ParseJoinRequest(kCommand, Usage(), args, options, request)) return *exit_code;
   loom::JoinChannelResponse response;
   int failed = CallAdmin("loomctl orderer join", options, std::move(request),
                          [&](const auto& channel, auto& context, const auto& signed_request) {
@@ -59,10 +47,8 @@ int Join(const std::vector<std::string>& args) {
 
 int List(const std::vector<std::string>& args) {
   AdminClientOptions options;
-  if (auto error = ParseAdminClientOptions(args, options)) return UsageError(*error);
-  if (!options.positional.empty()) return UsageError("list takes no arguments");
   loom::AdminRequest request;
-  request.mutable_list_channels();
+  if (auto exit_code = ParseListRequest(kCommand, Usage(), args, options, request)) return *exit_code;
   loom::ListChannelsResponse response;
   int failed = CallAdmin("loomctl orderer list", options, std::move(request),
                          [&](const auto& channel, auto& context, const auto& signed_request) {

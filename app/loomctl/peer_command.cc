@@ -10,7 +10,6 @@
 
 #include "app/loomctl/admin_client.h"
 #include "core/crypto/hash.h"
-#include "core/util/file_util.h"
 #include "loom/peer_admin.grpc.pb.h"
 
 namespace loom::ctl {
@@ -28,21 +27,10 @@ const std::string& Usage() {
   return usage;
 }
 
-int UsageError(const std::string& message) {
-  return AdminUsageError(kCommand, message, Usage());
-}
-
 int Join(const std::vector<std::string>& args) {
   AdminClientOptions options;
-  if (auto error = ParseAdminClientOptions(args, options)) return UsageError(*error);
-  if (options.positional.size() != 1) return UsageError("join takes one BLOCKFILE");
-  auto block = ReadFile(options.positional[0]);
-  if (!block.ok()) {
-    std::fprintf(stderr, "loomctl peer join: %s\n", block.status().message().c_str());
-    return 1;
-  }
   loom::AdminRequest request;
-  request.mutable_join_channel()->set_genesis_block(*block);
+  if (auto exit_code = ParseJoinRequest(kCommand, Usage(), args, options, request)) return *exit_code;
   loom::PeerJoinChannelResponse response;
   int failed =
       CallAdmin("loomctl peer join", options, std::move(request),
@@ -58,10 +46,8 @@ int Join(const std::vector<std::string>& args) {
 
 int Channels(const std::vector<std::string>& args) {
   AdminClientOptions options;
-  if (auto error = ParseAdminClientOptions(args, options)) return UsageError(*error);
-  if (!options.positional.empty()) return UsageError("channels takes no arguments");
   loom::AdminRequest request;
-  request.mutable_list_channels();
+  if (auto exit_code = ParseListRequest(kCommand, Usage(), args, options, request)) return *exit_code;
   loom::PeerListChannelsResponse response;
   int failed =
       CallAdmin("loomctl peer channels", options, std::move(request),
