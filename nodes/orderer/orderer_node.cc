@@ -26,9 +26,9 @@
 #include "core/trace/observer_service.h"
 #include "core/trace/trace_hub.h"
 #include "core/util/file_util.h"
-#include "core/util/rate_limiter.h"
 #include "core/util/worker_pool.h"
 #include "nodes/common/grpc_server.h"
+#include "nodes/common/node_ops.h"
 #include "nodes/orderer/orderer_telemetry.h"
 
 namespace loom::orderer {
@@ -122,9 +122,6 @@ struct OrdererNode::State {
   std::string listen_address;
   std::vector<std::string> notes;
   OrdererNode::LogFn log;
-  // A client can send refused admin requests as fast as it likes; the log
-  // gets a few a second and a count of the rest.
-  LineRateLimiter refusal_log_limiter{5, std::chrono::seconds(1)};
   std::mutex shutdown_mutex;
   bool shut_down = false;
 
@@ -262,14 +259,8 @@ Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig&
                    outcome.channel.channel_id() + " (" + outcome.channel.consensus_type() + ", height " +
                    std::to_string(outcome.channel.height()) + ") for " + outcome.caller);
   };
-  admin_service_options.on_refused = [raw_state](const std::string& method, const Status& status) {
-    auto decision = raw_state->refusal_log_limiter.Admit(std::chrono::steady_clock::now());
-    if (!decision.emit) return;
-    if (decision.dropped > 0) {
-      raw_state->log("suppressed " + std::to_string(decision.dropped) + " more refused admin requests");
-    }
-    raw_state->log("admin " + method + " refused: " + status.ToString());
-  };
+  admin_service_options.on_refused =
+      nodes::RefusedAdminRequestLog([raw_state](const std::string& line) { raw_state->log(line); });
   state->admin_service = MakeOrdererAdminService(state->admin.get(), std::move(admin_service_options));
 
   LOOM_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
@@ -282,13 +273,8 @@ Result<std::unique_ptr<OrdererNode>> OrdererNode::Start(const OrdererNodeConfig&
   state->server = std::move(listening.server);
   state->listen_address = std::move(listening.address);
 
-  if (config.operations_address) {
-    ops::OperationsServerOptions options;
-    options.listen_address = config.operations_address->ToString();
-    auto operations = ops::OperationsServer::Start(options, &state->metrics, &state->health);
-    if (!operations.ok()) return operations.status().WithContext("operations_address");
-    state->operations = std::move(*operations);
-  }
+  LOOM_ASSIGN_OR_RETURN(state->operations, nodes::StartOperationsServer(config.operations_address,
+                                                                        &state->metrics, &state->health));
   return std::unique_ptr<OrdererNode>(new OrdererNode(std::move(state)));
 }
 

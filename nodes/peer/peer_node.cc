@@ -29,9 +29,9 @@
 #include "core/trace/observer_service.h"
 #include "core/trace/trace_hub.h"
 #include "core/util/file_util.h"
-#include "core/util/rate_limiter.h"
 #include "core/util/worker_pool.h"
 #include "nodes/common/grpc_server.h"
+#include "nodes/common/node_ops.h"
 
 namespace loom::peer {
 namespace {}  // namespace
@@ -96,7 +96,6 @@ struct PeerNode::State : public PeerChannelDirectory {
   std::unique_ptr<ops::OperationsServer> operations;
   std::string listen_address;
   std::string chaincode_address;
-  LineRateLimiter refusal_log_limiter{5, std::chrono::seconds(1)};
   std::mutex shutdown_mutex;
   bool shut_down = false;
 
@@ -323,14 +322,8 @@ Result<std::unique_ptr<PeerNode>> PeerNode::Start(const PeerNodeConfig& config,
         outcome.channel.channel_id() + " (height " + std::to_string(outcome.channel.height()) + ") for " +
         outcome.caller);
   };
-  admin_service_options.on_refused = [raw_state](const std::string& method, const Status& status) {
-    auto decision = raw_state->refusal_log_limiter.Admit(std::chrono::steady_clock::now());
-    if (!decision.emit) return;
-    if (decision.dropped > 0) {
-      raw_state->Log("suppressed " + std::to_string(decision.dropped) + " more refused admin requests");
-    }
-    raw_state->Log("admin " + method + " refused: " + status.ToString());
-  };
+  admin_service_options.on_refused =
+      nodes::RefusedAdminRequestLog([raw_state](const std::string& line) { raw_state->Log(line); });
   state->admin_service = MakePeerAdminService(state->admin.get(), std::move(admin_service_options));
 
   if (state->options.services) {
@@ -368,13 +361,8 @@ Result<std::unique_ptr<PeerNode>> PeerNode::Start(const PeerNodeConfig& config,
     state->chaincode_address = std::move(chaincode_listening.address);
   }
 
-  if (config.operations_address) {
-    ops::OperationsServerOptions operations_options;
-    operations_options.listen_address = config.operations_address->ToString();
-    auto operations = ops::OperationsServer::Start(operations_options, &state->metrics, &state->health);
-    if (!operations.ok()) return operations.status().WithContext("operations_address");
-    state->operations = std::move(*operations);
-  }
+  LOOM_ASSIGN_OR_RETURN(state->operations, nodes::StartOperationsServer(config.operations_address,
+                                                                        &state->metrics, &state->health));
   return std::unique_ptr<PeerNode>(new PeerNode(std::move(state)));
 }
 
