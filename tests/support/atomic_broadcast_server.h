@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -48,10 +49,14 @@ inline Result<OrdererServerTls> LoadOrdererServerTls(const OrdererNetwork& netwo
 
 class AtomicBroadcastServer {
  public:
+  // `now` is the Deliver handler's clock (certificate expiry is judged by it).
   AtomicBroadcastServer(orderer::ChannelRegistry* registry,
                         std::shared_ptr<grpc::ServerCredentials> credentials,
-                        orderer::AtomicBroadcastOptions options = {})
-      : broadcast_(registry), deliver_(registry), workers_(std::make_unique<util::WorkerPool>(2)) {
+                        orderer::AtomicBroadcastOptions options = {},
+                        std::function<crypto::Clock::time_point()> now = crypto::Clock::now)
+      : broadcast_(registry),
+        deliver_(registry, std::move(now)),
+        workers_(std::make_unique<util::WorkerPool>(2)) {
     service_ = orderer::MakeAtomicBroadcastService(&broadcast_, &deliver_, workers_.get(), options);
     grpc::ServerBuilder builder;
     int port = 0;

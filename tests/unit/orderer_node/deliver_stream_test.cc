@@ -19,6 +19,7 @@
 #include "core/protocol/block.h"
 #include "core/util/worker_pool.h"
 #include "orderer/ab.grpc.pb.h"
+#include "tests/support/atomic_broadcast_server.h"
 #include "tests/support/orderer_network.h"
 #include "tests/support/orderer_network_suite.h"
 #include "tests/unit/orderer_node/short_lived_client.h"
@@ -40,23 +41,12 @@ class DeliverStreamTest : public loom::testing::OrdererNetworkSuite<DeliverStrea
     ASSERT_TRUE(registry_.Add(channel_).ok());
     while (channel_->block_store().Height() < 3) AppendBlock();
 
-    broadcast_ = std::make_unique<BroadcastHandler>(&registry_);
-    deliver_ = std::make_unique<DeliverHandler>(&registry_, [this] { return Now(); });
-    workers_ = std::make_unique<util::WorkerPool>(2);
-    service_ = MakeAtomicBroadcastService(broadcast_.get(), deliver_.get(), workers_.get());
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
+    server_ = std::make_unique<loom::testing::AtomicBroadcastServer>(
+        &registry_, grpc::InsecureServerCredentials(), AtomicBroadcastOptions{}, [this] { return Now(); });
     stub_ = ::orderer::AtomicBroadcast::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
   }
-  void TearDown() override {
-    server_->Shutdown(std::chrono::system_clock::now());
-    workers_.reset();
-  }
+  void TearDown() override { server_.reset(); }
 
   Clock::time_point Now() const { return Clock::time_point(Clock::duration(now_ticks_.load())); }
   void SetNow(Clock::time_point now) { now_ticks_.store(now.time_since_epoch().count()); }
@@ -100,11 +90,7 @@ class DeliverStreamTest : public loom::testing::OrdererNetworkSuite<DeliverStrea
   std::unique_ptr<ScratchDir> store_dir_;
   ChannelRegistry registry_;
   std::shared_ptr<TestChannel> channel_;
-  std::unique_ptr<BroadcastHandler> broadcast_;
-  std::unique_ptr<DeliverHandler> deliver_;
-  std::unique_ptr<util::WorkerPool> workers_;
-  std::unique_ptr<grpc::Service> service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<loom::testing::AtomicBroadcastServer> server_;
   std::unique_ptr<::orderer::AtomicBroadcast::Stub> stub_;
 };
 
