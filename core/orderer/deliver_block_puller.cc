@@ -30,11 +30,7 @@ Status FromGrpcStatus(const grpc::Status& status, std::chrono::milliseconds time
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return Status::Unavailable("no complete answer within " + std::to_string(timeout.count()) +
                                  " ms (DEADLINE_EXCEEDED)");
-    case grpc::StatusCode::UNAVAILABLE: return Status::Unavailable("unreachable: " + status.error_message());
-    default:
-      return Status::Unavailable("Deliver failed with gRPC status " +
-                                 std::to_string(static_cast<int>(status.error_code())) + ": " +
-                                 status.error_message());
+    default: return DeliverCallFailure(status);
   }
 }
 

@@ -27,4 +27,13 @@ std::shared_ptr<grpc::Channel> DialDeliverEndpoint(
   return grpc::CreateCustomChannel(address, credentials, arguments);
 }
 
+Status DeliverCallFailure(const grpc::Status& status) {
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    return Status::Unavailable("unreachable: " + status.error_message());
+  }
+  return Status::Unavailable("Deliver failed with gRPC status " +
+                             std::to_string(static_cast<int>(status.error_code())) + ": " +
+                             status.error_message());
+}
+
 }  // namespace loom::orderer

@@ -2,16 +2,20 @@
 // BlockDeliverer) dials an orderer: TLS credentials from PEM settings and a
 // channel that accepts responses up to `max_message_bytes` and redials a
 // restarted orderer within seconds (not after gRPC's default backoff of up
-// to two minutes). The callers check the settings first.
+// to two minutes). The callers check the settings first. And what a failed
+// Deliver call means.
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <string>
 
+#include "core/util/status.h"
+
 namespace grpc {
 class Channel;
 class ChannelCredentials;
+class Status;
 }  // namespace grpc
 
 namespace loom::orderer {
@@ -27,5 +31,9 @@ std::shared_ptr<grpc::ChannelCredentials> DeliverClientCredentials(const std::st
 std::shared_ptr<grpc::Channel> DialDeliverEndpoint(
     const std::string& address, const std::shared_ptr<grpc::ChannelCredentials>& credentials,
     size_t max_message_bytes, const std::string& tls_server_name_override);
+
+// A Deliver call that ended with a gRPC error (not OK), as Unavailable:
+// "unreachable: ..." or "Deliver failed with gRPC status <code>: ...".
+Status DeliverCallFailure(const grpc::Status& status);
 
 }  // namespace loom::orderer

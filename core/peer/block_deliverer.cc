@@ -18,14 +18,8 @@ namespace loom::peer {
 namespace {
 
 Status FromGrpcStatus(const grpc::Status& status) {
-  switch (status.error_code()) {
-    case grpc::StatusCode::OK: return Status::Unavailable("the orderer ended the Deliver stream");
-    case grpc::StatusCode::UNAVAILABLE: return Status::Unavailable("unreachable: " + status.error_message());
-    default:
-      return Status::Unavailable("Deliver failed with gRPC status " +
-                                 std::to_string(static_cast<int>(status.error_code())) + ": " +
-                                 status.error_message());
-  }
+  if (status.ok()) return Status::Unavailable("the orderer ended the Deliver stream");
+  return orderer::DeliverCallFailure(status);
 }
 
 }  // namespace
