@@ -5,6 +5,7 @@
 
 #include "core/lifecycle/definition_state.h"
 #include "core/policy/implicit_meta.h"
+#include "core/validator/lifecycle_plugin.h"
 
 namespace loom::lifecycle {
 namespace {
@@ -156,7 +157,7 @@ std::function<Result<common::SignaturePolicyEnvelope>(const std::string&)> Endor
 
 Result<std::string> ValidationPluginFor(const ledger::StateSnapshot& committed,
                                         const std::string& chaincode) {
-  if (chaincode == kLifecycleName) return std::string(kDefaultValidationPlugin);
+  if (chaincode == kLifecycleName) return std::string(validator::kLifecyclePluginName);
   LOOM_ASSIGN_OR_RETURN(std::optional<ChaincodeDefinition> definition, ReadDefinition(committed, chaincode));
   if (!definition) return Status::NotFound("chaincode '" + chaincode + "' has no definition");
   return definition->validation_plugin;

@@ -73,8 +73,9 @@ Result<common::SignaturePolicyEnvelope> EndorsementPolicyFor(const ledger::State
 std::function<Result<common::SignaturePolicyEnvelope>(const std::string&)> EndorsementPolicyLookupAt(
     const ledger::StateSnapshot& committed, const channelconfig::ChannelConfig& config);
 
-// The validation plugin named by the definition in force ("vscc" for
-// `_lifecycle`). NotFound without a definition.
+// The validation plugin named by the definition in force ("_lifecycle",
+// validator/lifecycle_plugin.h, for `_lifecycle` itself). NotFound without a
+// definition.
 Result<std::string> ValidationPluginFor(const ledger::StateSnapshot& committed, const std::string& chaincode);
 
 // The version the endorser puts in the ChaincodeID of a proposal response:

@@ -3,6 +3,7 @@
 #include "core/msp/policy_identity.h"
 #include "core/policy/compiled_signature_policy.h"
 #include "core/validator/fabcoin_plugin.h"
+#include "core/validator/lifecycle_plugin.h"
 
 namespace loom::validator {
 namespace {
@@ -63,6 +64,7 @@ std::shared_ptr<const ValidationPluginRegistry> BuiltinValidationPlugins() {
     auto registry = std::make_shared<ValidationPluginRegistry>();
     registry->Register(kVsccPluginName, std::make_shared<VsccPlugin>());
     registry->Register(kFabcoinPluginName, std::make_shared<FabcoinPlugin>());
+    registry->Register(kLifecyclePluginName, std::make_shared<LifecyclePlugin>());
     return registry;
   }();
   return builtin;

@@ -9,7 +9,10 @@
 //   "vscc"     the endorsement policy over the counted endorsers
 //              (ENDORSEMENT_POLICY_FAILURE when not satisfied);
 //   "fabcoin"  the endorsement policy AND Fabcoin's rules
-//              (fabcoin_plugin.h).
+//              (fabcoin_plugin.h);
+//   "_lifecycle" `_lifecycle`'s own: LifecycleEndorsement for definition
+//              commits, one org's endorsement for an approval that writes
+//              nothing (lifecycle_plugin.h).
 // A plugin's rejection is ENDORSEMENT_POLICY_FAILURE, as Fabric maps every
 // error of a validation plugin; the explanation names the rule.
 //
@@ -95,7 +98,7 @@ class ValidationPluginRegistry {
   std::map<std::string, std::shared_ptr<const ValidationPlugin>> plugins_;
 };
 
-// "vscc" and "fabcoin".
+// "vscc", "fabcoin" and "_lifecycle".
 std::shared_ptr<const ValidationPluginRegistry> BuiltinValidationPlugins();
 
 }  // namespace loom::validator

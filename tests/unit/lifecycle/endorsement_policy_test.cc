@@ -232,7 +232,7 @@ TEST_F(InForceTest, LifecycleUsesLifecycleEndorsementAndUnknownIsNotFound) {
   EXPECT_TRUE(EndorsementPolicyFor(ledger_.Snapshot(), *Net().config, "assets").status().IsNotFound());
   EXPECT_TRUE(ChaincodeVersion(ledger_.Snapshot(), "assets").status().IsNotFound());
   EXPECT_EQ(ChaincodeVersion(ledger_.Snapshot(), "_lifecycle").value(), "syscc");
-  EXPECT_EQ(ValidationPluginFor(ledger_.Snapshot(), "_lifecycle").value(), "vscc");
+  EXPECT_EQ(ValidationPluginFor(ledger_.Snapshot(), "_lifecycle").value(), "_lifecycle");
 }
 
 TEST_F(InForceTest, CommitNeedsAMajorityAndAppliesFromTheNextBlock) {
