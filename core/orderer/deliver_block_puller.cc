@@ -48,14 +48,9 @@ Result<std::unique_ptr<DeliverBlockPuller>> DeliverBlockPuller::Create(
   }
   if (options.endpoints.empty()) return Status::InvalidArgument(what + ": no endpoints");
   if (options.range_size == 0) return Status::InvalidArgument(what + ": range_size must be at least 1");
-  if (options.tls_client_cert_pem.empty() != options.tls_client_key_pem.empty()) {
-    return Status::InvalidArgument(what +
-                                   ": a TLS client certificate needs its key, and the key its certificate");
-  }
-  if (options.tls_root_certs_pem.empty() &&
-      (!options.tls_client_cert_pem.empty() || !options.tls_server_name_override.empty())) {
-    return Status::InvalidArgument(what + ": TLS client settings without TLS root certificates");
-  }
+  LOOM_RETURN_IF_ERROR(CheckDeliverClientTls(options.tls_root_certs_pem, options.tls_client_cert_pem,
+                                             options.tls_client_key_pem, options.tls_server_name_override)
+                           .WithContext(what));
   if (options.max_message_bytes > static_cast<size_t>(std::numeric_limits<int>::max())) {
     return Status::InvalidArgument(what + ": max_message_bytes above 2 GiB");
   }

@@ -6,6 +6,18 @@ namespace loom::orderer {
 
 constexpr int kMaxReconnectBackoffMs = 5000;
 
+Status CheckDeliverClientTls(const std::string& tls_root_certs_pem, const std::string& tls_client_cert_pem,
+                             const std::string& tls_client_key_pem,
+                             const std::string& tls_server_name_override) {
+  if (tls_client_cert_pem.empty() != tls_client_key_pem.empty()) {
+    return Status::InvalidArgument("a TLS client certificate needs its key, and the key its certificate");
+  }
+  if (tls_root_certs_pem.empty() && (!tls_client_cert_pem.empty() || !tls_server_name_override.empty())) {
+    return Status::InvalidArgument("TLS client settings without TLS root certificates");
+  }
+  return Status::Ok();
+}
+
 std::shared_ptr<grpc::ChannelCredentials> DeliverClientCredentials(const std::string& tls_root_certs_pem,
                                                                    const std::string& tls_client_cert_pem,
                                                                    const std::string& tls_client_key_pem) {

@@ -20,6 +20,13 @@ class Status;
 
 namespace loom::orderer {
 
+// InvalidArgument when the TLS settings do not go together: a client
+// certificate without its key (or the reverse), or client settings or a
+// server name override without root certificates.
+Status CheckDeliverClientTls(const std::string& tls_root_certs_pem, const std::string& tls_client_cert_pem,
+                             const std::string& tls_client_key_pem,
+                             const std::string& tls_server_name_override);
+
 // Insecure when `tls_root_certs_pem` is empty; else TLS to servers chaining
 // to those roots, mutual when a client certificate and key are given.
 std::shared_ptr<grpc::ChannelCredentials> DeliverClientCredentials(const std::string& tls_root_certs_pem,

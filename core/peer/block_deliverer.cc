@@ -199,14 +199,10 @@ Result<std::unique_ptr<BlockDeliverer>> BlockDeliverer::Start(PeerChannel* chann
       return Status::InvalidArgument(what + ": endpoints[" + std::to_string(i) + "] is empty");
     }
   }
-  if (options.tls_client_cert_pem.empty() != options.tls_client_key_pem.empty()) {
-    return Status::InvalidArgument(what +
-                                   ": a TLS client certificate needs its key, and the key its certificate");
-  }
-  if (options.tls_root_certs_pem.empty() &&
-      (!options.tls_client_cert_pem.empty() || !options.tls_server_name_override.empty())) {
-    return Status::InvalidArgument(what + ": TLS client settings without TLS root certificates");
-  }
+  LOOM_RETURN_IF_ERROR(orderer::CheckDeliverClientTls(options.tls_root_certs_pem, options.tls_client_cert_pem,
+                                                      options.tls_client_key_pem,
+                                                      options.tls_server_name_override)
+                           .WithContext(what));
   if (options.initial_backoff.count() <= 0 || options.max_backoff < options.initial_backoff) {
     return Status::InvalidArgument(what + ": backoff must be positive with max_backoff >= initial_backoff");
   }
