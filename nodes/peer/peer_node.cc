@@ -100,6 +100,13 @@ struct PeerNode::State : public PeerChannelDirectory {
   bool shut_down = false;
 
   ~State() override {
+    // The endorser's queued proposals call into `extra`, which is destroyed
+    // before `workers`: stop the servers (idempotent after Shutdown) and
+    // drain the pool while everything its tasks use is still alive.
+    auto now = std::chrono::system_clock::now();
+    if (server) server->Shutdown(now);
+    if (chaincode_server) chaincode_server->Shutdown(now);
+    workers.reset();
     for (auto& [id, kept] : channels) kept.Stop();
   }
 
