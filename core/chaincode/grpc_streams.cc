@@ -20,17 +20,62 @@ namespace {
 using util::ByteBufferToString;
 using util::StringToByteBuffer;
 
+// State shared by both directions: the write queue and why the stream ended.
+// Operations are decided under the lock and started after releasing it
+// (gRPC may run a reaction inline).
+struct StreamState {
+  std::mutex mutex;
+  std::deque<std::string> queue;
+  grpc::ByteBuffer writing_buffer;
+  bool writing = false;
+  bool over = false;     // no more writes: closed, broken or finished
+  bool closing = false;  // close requested: end once the queue is written
+  std::string reason;    // first reason the stream ended
+
+  void End(const std::string& why) {
+    if (reason.empty()) reason = why;
+    over = true;
+  }
+  // The next buffer to write, if a write may start now.
+  grpc::ByteBuffer* NextWrite() {
+    if (writing || over || queue.empty()) return nullptr;
+    writing_buffer = StringToByteBuffer(queue.front());
+    queue.pop_front();
+    writing = true;
+    return &writing_buffer;
+  }
+};
+
 // What an Outbox forwards to; reference counted so a Send racing with the
 // end of the call never touches a deleted reactor.
 class ReactorCore {
  public:
   virtual ~ReactorCore() = default;
-  virtual void Enqueue(std::string bytes) = 0;
-  virtual void RequestClose(const std::string& reason) = 0;
+  // Queues a message (dropped once the stream is over).
+  void Enqueue(std::string bytes) {
+    std::unique_lock lock(state_.mutex);
+    if (state_.over) return;
+    state_.queue.push_back(std::move(bytes));
+    Run(lock);
+  }
+  // Ends the stream once the queued messages are written.
+  void RequestClose(const std::string& reason) {
+    std::unique_lock lock(state_.mutex);
+    if (state_.reason.empty()) state_.reason = reason;
+    state_.closing = true;
+    Run(lock);
+  }
   void Ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
   void Unref() {
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
+
+ protected:
+  // Starts the write or finish `state_` allows now; releases `lock` first
+  // (gRPC may run a reaction inline).
+  virtual void Run(std::unique_lock<std::mutex>& lock) = 0;
+
+  StreamState state_;
 
  private:
   std::atomic<int> refs_{1};  // gRPC's, released in OnDone
@@ -67,32 +112,6 @@ class Outbox final : public MessageStream {
   ReactorCore* reactor_;
 };
 
-// State shared by both directions: the write queue and why the stream ended.
-// Operations are decided under the lock and started after releasing it
-// (gRPC may run a reaction inline).
-struct StreamState {
-  std::mutex mutex;
-  std::deque<std::string> queue;
-  grpc::ByteBuffer writing_buffer;
-  bool writing = false;
-  bool over = false;     // no more writes: closed, broken or finished
-  bool closing = false;  // close requested: end once the queue is written
-  std::string reason;    // first reason the stream ended
-
-  void End(const std::string& why) {
-    if (reason.empty()) reason = why;
-    over = true;
-  }
-  // The next buffer to write, if a write may start now.
-  grpc::ByteBuffer* NextWrite() {
-    if (writing || over || queue.empty()) return nullptr;
-    writing_buffer = StringToByteBuffer(queue.front());
-    queue.pop_front();
-    writing = true;
-    return &writing_buffer;
-  }
-};
-
 using ServerReactor = grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>;
 
 class RegisterReactor final : public ServerReactor, public ReactorCore {
@@ -100,19 +119,6 @@ class RegisterReactor final : public ServerReactor, public ReactorCore {
   RegisterReactor(const AcceptStream& accept, const std::string& origin)
       : outbox_(std::make_shared<Outbox>(this)), listener_(accept(outbox_, origin)) {
     StartRead(&request_);
-  }
-
-  void Enqueue(std::string bytes) override {
-    std::unique_lock lock(state_.mutex);
-    if (state_.over) return;
-    state_.queue.push_back(std::move(bytes));
-    Run(lock);
-  }
-  void RequestClose(const std::string& reason) override {
-    std::unique_lock lock(state_.mutex);
-    if (state_.reason.empty()) state_.reason = reason;
-    state_.closing = true;
-    Run(lock);
   }
 
   void OnReadDone(bool ok) override {
@@ -159,7 +165,7 @@ class RegisterReactor final : public ServerReactor, public ReactorCore {
   }
 
  private:
-  void Run(std::unique_lock<std::mutex>& lock) {
+  void Run(std::unique_lock<std::mutex>& lock) override {
     if (finished_) return;
     if (state_.closing && state_.queue.empty() && !state_.writing) state_.End(state_.reason);
     grpc::ByteBuffer* write = state_.NextWrite();
@@ -170,7 +176,6 @@ class RegisterReactor final : public ServerReactor, public ReactorCore {
     if (finish) Finish(grpc::Status::OK);
   }
 
-  StreamState state_;
   bool finished_ = false;       // guarded by state_.mutex
   bool read_starting_ = false;  // guarded by state_.mutex
   grpc::ByteBuffer request_;
@@ -217,19 +222,6 @@ class ConnectReactor final : public ClientReactor, public ReactorCore {
     StartCall();
   }
 
-  void Enqueue(std::string bytes) override {
-    std::unique_lock lock(state_.mutex);
-    if (state_.over) return;
-    state_.queue.push_back(std::move(bytes));
-    Run(lock);
-  }
-  void RequestClose(const std::string& reason) override {
-    std::unique_lock lock(state_.mutex);
-    if (state_.reason.empty()) state_.reason = reason;
-    state_.closing = true;
-    Run(lock);
-  }
-
   void OnReadDone(bool ok) override {
     if (!ok) {
       std::unique_lock lock(state_.mutex);
@@ -260,7 +252,7 @@ class ConnectReactor final : public ClientReactor, public ReactorCore {
   }
 
  private:
-  void Run(std::unique_lock<std::mutex>& lock) {
+  void Run(std::unique_lock<std::mutex>& lock) override {
     if (state_.closing && state_.queue.empty() && !state_.writing) state_.End(state_.reason);
     grpc::ByteBuffer* write = state_.NextWrite();
     bool release = false;
@@ -278,7 +270,6 @@ class ConnectReactor final : public ClientReactor, public ReactorCore {
   std::shared_ptr<grpc::Channel> channel_;
   grpc::GenericStub stub_;
   grpc::ClientContext context_;
-  StreamState state_;
   bool released_ = false;  // these two guarded by state_.mutex
   bool cancelled_ = false;
   grpc::ByteBuffer response_;
