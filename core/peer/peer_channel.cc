@@ -25,6 +25,7 @@
 #include "core/validator/block_transactions.h"
 #include "core/validator/committed_tx_ids.h"
 #include "core/validator/mvcc_validator.h"
+#include "core/validator/parallel_validation.h"
 #include "core/validator/tx_validator.h"
 #include "core/validator/writer_index.h"
 #include "peer/transaction.pb.h"
@@ -170,22 +171,6 @@ class PluginReadMemo {
   std::map<std::string, Result<std::string>> names_;
   std::map<std::pair<std::string, std::string>, Result<std::optional<ledger::VersionedValue>>> reads_;
 };
-
-// Fabric's markTXIdDuplicates, as ValidateBlockInParallel applies it
-// (parallel_validation.h): among the endorser transactions still VALID,
-// the first with a tx id keeps it, every later one is DUPLICATE_TXID.
-void MarkInBlockDuplicates(std::vector<validator::TxVerdict>* verdicts) {
-  std::map<std::string, size_t> first_with_id;
-  for (size_t i = 0; i < verdicts->size(); ++i) {
-    validator::TxVerdict& verdict = (*verdicts)[i];
-    if (verdict.code != protos::VALID || verdict.header_type != common::ENDORSER_TRANSACTION) continue;
-    auto [first, inserted] = first_with_id.emplace(verdict.tx_id, i);
-    if (inserted) continue;
-    verdict.code = protos::DUPLICATE_TXID;
-    verdict.explanation = "tx id " + verdict.tx_id + " is already used by transaction " +
-                          std::to_string(first->second) + " of this block";
-  }
-}
 
 }  // namespace
 
@@ -551,7 +536,7 @@ class PeerChannel::Impl {
       }
       out.verdicts.push_back(std::move(*results[i]).value());
     }
-    MarkInBlockDuplicates(&out.verdicts);
+    validator::MarkInBlockDuplicates(&out.verdicts);
     if (pending->new_config && !out.verdicts.empty() && out.verdicts[0].code == protos::VALID) {
       const uint64_t current = config.config->sequence;
       const uint64_t proposed = pending->new_config->config->sequence;

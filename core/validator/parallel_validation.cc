@@ -8,7 +8,6 @@
 #include <thread>
 
 namespace loom::validator {
-namespace {
 
 void MarkInBlockDuplicates(std::vector<TxVerdict>* verdicts) {
   std::map<std::string, size_t> first_with_id;
@@ -22,8 +21,6 @@ void MarkInBlockDuplicates(std::vector<TxVerdict>* verdicts) {
                           std::to_string(first->second) + " of this block";
   }
 }
-
-}  // namespace
 
 Result<ParallelBlockResult> ValidateBlockInParallel(const common::Block& block, const TxValidator& validator,
                                                     size_t threads) {
