@@ -8,12 +8,12 @@
 
 #include "core/orderer/envelope_tx_id.h"
 #include "core/orderer/raft_applier.h"
-#include "core/util/worker_pool.h"
 #include "core/protocol/envelope.h"
 #include "core/raft/cluster_transport.h"
 #include "core/raft/event_loop.h"
 #include "core/raft/raft_c.h"
 #include "core/util/file_util.h"
+#include "core/util/worker_pool.h"
 
 namespace loom::orderer {
 namespace {
