@@ -28,13 +28,13 @@ struct ParallelBlockResult {
   std::vector<uint8_t> codes;  // the same codes as bytes (MVCC phase input)
 };
 
-// `threads` 0 means one per hardware thread; 1 validates on the caller's
-// thread.
 // Fabric's markTXIdDuplicates: among the endorser transactions still VALID,
 // the first with a tx id keeps it, every later one becomes DUPLICATE_TXID
 // (naming the first). `verdicts` are in block order.
 void MarkInBlockDuplicates(std::vector<TxVerdict>* verdicts);
 
+// `threads` 0 means one per hardware thread; 1 validates on the caller's
+// thread.
 Result<ParallelBlockResult> ValidateBlockInParallel(const common::Block& block, const TxValidator& validator,
                                                     size_t threads);
 
