@@ -1,8 +1,8 @@
 // The loom-peer node's configuration file (YAML).
 //
 //   name: peer0.org1.example.com         # required; used in logs and traces
-//   listen_address: 127.0.0.1:7051       # required; Deliver, admin, Observer (and
-//                                        # the endorser once wired); port 0 = ephemeral
+//   listen_address: 127.0.0.1:7051       # required; Endorser, Deliver, admin, Observer;
+//                                        # port 0 = ephemeral
 //   chaincode_address: 127.0.0.1:7052    # required; where chaincodes dial in; port 0 ok
 //   operations_address: 127.0.0.1:9443   # optional; /healthz and /metrics
 //   tls:                                 # optional; as loom-orderer's
@@ -22,7 +22,7 @@
 //   chaincode:
 //     execute_timeout: 30s               # default 30s
 //     startup_timeout: 60s               # default 60s
-//   chaincodes:                          # what the runtime launches (until install exists)
+//   chaincodes:                          # optional; launched without an installed package
 //     - {name: assets, type: native, path: bin/assets}
 //     - {name: basic, type: node, path: chaincode/basic}
 //     - {name: ext, type: ccaas, address: 127.0.0.1:9999}
