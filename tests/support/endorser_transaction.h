@@ -94,15 +94,21 @@ inline kvrwset::KVRWSet* NamespaceRwSet(std::vector<std::pair<std::string, kvrws
 // reads, then range queries, then writes), endorsed by `endorser` and signed
 // by `client`. Passes protocol::CheckTransaction, so blocks of them pass
 // protocol::VerifyChain.
-inline Result<SignedTransaction> MakeEndorserTransactionWithRwSet(const protocol::Signer& client,
-                                                                  const protocol::Signer& endorser,
-                                                                  const std::string& channel,
-                                                                  const std::string& chaincode,
-                                                                  const TxRwSet& rwset) {
+//
+// `options` may fix the nonce (so the tx id is known before the transaction
+// is built) and the proposal's args (default: "Put" and the written keys).
+struct EndorserTransactionOptions {
+  std::string nonce;                             // empty: a fresh one
+  std::optional<std::vector<std::string>> args;  // the ChaincodeInput args
+};
+
+inline Result<SignedTransaction> MakeEndorserTransactionWithRwSet(
+    const protocol::Signer& client, const protocol::Signer& endorser, const std::string& channel,
+    const std::string& chaincode, const TxRwSet& rwset, const EndorserTransactionOptions& options = {}) {
   using endorser_transaction_detail::NamespaceRwSet;
   using endorser_transaction_detail::SetReadVersion;
   const std::vector<TxWrite>& writes = rwset.writes;
-  std::string nonce = protocol::NewNonce();
+  std::string nonce = options.nonce.empty() ? protocol::NewNonce() : options.nonce;
   std::string tx_id = protocol::ComputeTxId(nonce, client.serialized_identity());
   protos::ChaincodeHeaderExtension extension;
   extension.mutable_chaincode_id()->set_name(chaincode);
@@ -116,9 +122,14 @@ inline Result<SignedTransaction> MakeEndorserTransactionWithRwSet(const protocol
   protos::ChaincodeInvocationSpec invocation;
   invocation.mutable_chaincode_spec()->set_type(protos::ChaincodeSpec::GOLANG);
   invocation.mutable_chaincode_spec()->mutable_chaincode_id()->set_name(chaincode);
-  invocation.mutable_chaincode_spec()->mutable_input()->add_args("Put");
-  for (const TxWrite& write : writes)
-    invocation.mutable_chaincode_spec()->mutable_input()->add_args(write.key);
+  if (options.args) {
+    for (const std::string& arg : *options.args)
+      invocation.mutable_chaincode_spec()->mutable_input()->add_args(arg);
+  } else {
+    invocation.mutable_chaincode_spec()->mutable_input()->add_args("Put");
+    for (const TxWrite& write : writes)
+      invocation.mutable_chaincode_spec()->mutable_input()->add_args(write.key);
+  }
   protos::ChaincodeProposalPayload proposal_payload;
   proposal_payload.set_input(invocation.SerializeAsString());
 

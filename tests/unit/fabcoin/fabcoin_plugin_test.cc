@@ -30,6 +30,9 @@ using fabcoin::testing::CoinOf;
 using fabcoin::testing::SignedMint;
 using fabcoin::testing::SignedSpend;
 using fabcoin::testing::Wallet;
+using loom::testing::AddEndorsements;
+using loom::testing::MakeEndorserTransactionWithRwSet;
+using loom::testing::SignedTransaction;
 using loom::testing::TxRead;
 using loom::testing::TxReadVersion;
 using loom::testing::TxRwSet;
@@ -71,67 +74,12 @@ std::string Envelope(const Prepared& prepared, const std::vector<std::string>& a
                      std::vector<const protocol::Signer*> endorsers = {Net().org1_peer.get(),
                                                                        Net().org2_peer.get()}) {
   const protocol::Signer& client = *Net().client;
-  protos::ChaincodeHeaderExtension extension;
-  extension.mutable_chaincode_id()->set_name(chaincode);
-  std::string channel_header =
-      protocol::MakeChannelHeader(common::ENDORSER_TRANSACTION, kChannel, prepared.tx_id,
-                                  std::chrono::system_clock::now(), extension.SerializeAsString())
-          .SerializeAsString();
-  std::string signature_header =
-      protocol::MakeSignatureHeader(client.serialized_identity(), prepared.nonce).SerializeAsString();
-  protos::ChaincodeInvocationSpec invocation;
-  invocation.mutable_chaincode_spec()->mutable_chaincode_id()->set_name(chaincode);
-  for (const std::string& arg : args) invocation.mutable_chaincode_spec()->mutable_input()->add_args(arg);
-  protos::ChaincodeProposalPayload proposal_payload;
-  proposal_payload.set_input(invocation.SerializeAsString());
-
-  kvrwset::KVRWSet kv;
-  for (const TxRead& read : rwset.reads) {
-    kvrwset::KVRead* kv_read = kv.add_reads();
-    kv_read->set_key(read.key);
-    if (read.version) {
-      kv_read->mutable_version()->set_block_num(read.version->block_num);
-      kv_read->mutable_version()->set_tx_num(read.version->tx_num);
-    }
-  }
-  for (const TxWrite& write : rwset.writes) {
-    kvrwset::KVWrite* kv_write = kv.add_writes();
-    kv_write->set_key(write.key);
-    kv_write->set_is_delete(write.is_delete);
-    if (!write.is_delete) kv_write->set_value(write.value);
-  }
-  rwset::TxReadWriteSet results;
-  results.set_data_model(rwset::TxReadWriteSet::KV);
-  rwset::NsReadWriteSet* ns = results.add_ns_rwset();
-  ns->set_namespace_(chaincode);
-  ns->set_rwset(kv.SerializeAsString());
-  protos::ChaincodeAction action;
-  action.set_results(results.SerializeAsString());
-  action.mutable_response()->set_status(200);
-  action.mutable_chaincode_id()->set_name(chaincode);
-  action.mutable_chaincode_id()->set_version("1.0");
-  protos::ProposalResponsePayload response_payload;
-  response_payload.set_proposal_hash(
-      protocol::ComputeProposalHash(channel_header, signature_header, proposal_payload));
-  response_payload.set_extension(action.SerializeAsString());
-  const std::string response_bytes = response_payload.SerializeAsString();
-  protos::ChaincodeActionPayload action_payload;
-  action_payload.set_chaincode_proposal_payload(proposal_payload.SerializeAsString());
-  action_payload.mutable_action()->set_proposal_response_payload(response_bytes);
-  for (const protocol::Signer* endorser : endorsers) {
-    protos::Endorsement* endorsement = action_payload.mutable_action()->add_endorsements();
-    endorsement->set_endorser(endorser->serialized_identity());
-    endorsement->set_signature(endorser->Sign(response_bytes + endorser->serialized_identity()).value());
-  }
-  protos::Transaction transaction;
-  protos::TransactionAction* transaction_action = transaction.add_actions();
-  transaction_action->set_header(signature_header);
-  transaction_action->set_payload(action_payload.SerializeAsString());
-  common::Payload payload;
-  payload.mutable_header()->set_channel_header(channel_header);
-  payload.mutable_header()->set_signature_header(signature_header);
-  payload.set_data(transaction.SerializeAsString());
-  return protocol::SignPayload(payload, client).value().SerializeAsString();
+  SignedTransaction tx = MakeEndorserTransactionWithRwSet(client, *endorsers.front(), kChannel, chaincode,
+                                                          rwset, {prepared.nonce, args})
+                             .value();
+  endorsers.erase(endorsers.begin());
+  if (endorsers.empty()) return tx.envelope;
+  return AddEndorsements(tx, client, endorsers).value().envelope;
 }
 
 // The write set a correct chaincode produces for the outputs of `tx_id`.
