@@ -81,7 +81,8 @@ protos::ProposalResponse Endorser::ProcessProposal(const protos::SignedProposal&
 
   crypto::Clock::time_point identity_time =
       options_.identity_clock ? options_.identity_clock() : crypto::Clock::now();
-  ProposalCheckResult check = CheckProposal(signed_proposal, options_.channels, identity_time);
+  ProposalCheckResult check = CheckProposal(signed_proposal, options_.channels, identity_time,
+                                            options_.local_msp.valid() ? &options_.local_msp : nullptr);
   if (!check.ok()) {
     const ProposalRejection& rejection = check.rejection;
     ProposalTracer tracer(options_.trace, rejection.channel_id, rejection.tx_id, started_unix_nanos);
@@ -105,8 +106,36 @@ protos::ProposalResponse Endorser::ProcessProposal(const protos::SignedProposal&
     tracer.Rejected(proposal.chaincode, proposal.creator_msp_id, status, message);
     return ErrorResponse(status, std::move(message));
   };
-  const std::string context = "proposal (tx " + tx_id + ") for chaincode '" + proposal.chaincode +
-                              "' on channel '" + channel_id + "'";
+  const std::string context = "proposal (tx " + tx_id + ") for chaincode '" + proposal.chaincode + "' " +
+                              (channel_id.empty() ? "without a channel" : "on channel '" + channel_id + "'");
+
+  if (channel_id.empty()) {
+    // Peer-local `_lifecycle` call: nothing to simulate or endorse.
+    chaincode::Invocation invocation;
+    invocation.tx_id = tx_id;
+    invocation.chaincode_name = proposal.chaincode;
+    invocation.chaincode_version = kSystemChaincodeVersion;
+    invocation.input = proposal.invocation.chaincode_spec().input();
+    invocation.signed_proposal = &signed_proposal;
+    invocation.proposal = &proposal.proposal;
+    invocation.creator = proposal.signature_header.creator();
+    invocation.deadline = std::chrono::steady_clock::now() + options_.execute_timeout;
+    Result<chaincode::InvocationResult> executed = options_.executor->Execute(invocation);
+    if (!executed.ok())
+      return fail(chaincode::kStatusError, context + ": " + executed.status().ToString(), false);
+    protos::ProposalResponse response;
+    *response.mutable_response() = executed->response;
+    if (executed->response.status() >= chaincode::kStatusErrorThreshold) {
+      metrics_->EndorsementFailed(channel_id, proposal.chaincode, true);
+      metrics_->Duration(channel_id, proposal.chaincode, false, seconds_since_start());
+      tracer.Rejected(proposal.chaincode, proposal.creator_msp_id, executed->response.status(),
+                      executed->response.message());
+      return response;
+    }
+    metrics_->Succeeded();
+    metrics_->Duration(channel_id, proposal.chaincode, true, seconds_since_start());
+    return response;
+  }
 
   // The definition in force gives the version the endorsement names.
   std::string version;

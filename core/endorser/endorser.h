@@ -17,6 +17,13 @@
 //    identity, signature over payload || endorser}}.
 // Read-only (query) proposals are endorsed the same way.
 //
+// Peer-local proposals (an empty channel id: `_lifecycle`'s InstallChaincode,
+// QueryInstalledChaincode(s), GetInstalledChaincodePackage from an admin of
+// the local MSP, proposal_check.h) run the chaincode without a simulator and
+// are answered as Fabric's peer answers them: ProposalResponse{response =
+// the chaincode's} only — no payload, no endorsement, since nothing is
+// simulated that could be ordered.
+//
 // The chaincode's version comes from ChaincodeVersionLookup (NotFound there:
 // "make sure the chaincode x has been successfully defined on channel y",
 // status 500); system chaincodes (IsSystemChaincode: qscc, cscc, _lifecycle)
@@ -46,6 +53,7 @@
 #include "core/chaincode/invocation.h"
 #include "core/crypto/x509.h"
 #include "core/endorser/endorser_channel.h"
+#include "core/msp/msp.h"
 #include "core/protocol/signer.h"
 #include "peer/proposal.pb.h"
 #include "peer/proposal_response.pb.h"
@@ -78,6 +86,10 @@ struct EndorserOptions {
   std::chrono::milliseconds execute_timeout = std::chrono::seconds(30);
   trace::TraceHub* trace = nullptr;         // optional
   ops::MetricsRegistry* metrics = nullptr;  // optional
+  // The peer's own MSP: its admins may send peer-local (channel-less)
+  // `_lifecycle` proposals. Empty (invalid) = every channel-less proposal is
+  // refused.
+  msp::Msp local_msp;
   // When identities are judged (validity windows); default: now.
   std::function<crypto::Clock::time_point()> identity_clock;
 };

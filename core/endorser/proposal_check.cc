@@ -2,6 +2,7 @@
 
 #include <span>
 
+#include "core/msp/identity.h"
 #include "core/protocol/envelope.h"
 #include "core/protocol/serialized_identity.h"
 #include "core/protocol/signed_data.h"
@@ -38,7 +39,53 @@ class Refusal {
   }
 };
 
+// Steps 5-8 for a proposal without a channel: only _lifecycle's install-side
+// functions, only for an admin of the peer's own MSP.
+ProposalCheckResult CheckPeerLocalProposal(const protos::SignedProposal& signed_proposal, CheckedProposal out,
+                                           const Refusal& refuse, const msp::Msp* local_msp,
+                                           crypto::Clock::time_point at) {
+  if (!IsPeerLocalLifecycleFunction(out.chaincode, out.function))
+    return refuse(RejectionKind::kMalformed,
+                  "ChannelHeader.channel_id is empty: without a channel this peer serves only _lifecycle's "
+                  "InstallChaincode, QueryInstalledChaincode, QueryInstalledChaincodes and "
+                  "GetInstalledChaincodePackage, not '" +
+                      out.function + "' of chaincode '" + out.chaincode + "'");
+  const std::string& function = out.function;
+  if (local_msp == nullptr || !local_msp->valid())
+    return refuse(RejectionKind::kNoChannel,
+                  function + ": this peer has no local MSP to authorise channel-less proposals with");
+  Result<msp::Identity> creator = local_msp->DeserializeIdentity(out.signature_header.creator());
+  if (!creator.ok())
+    return refuse(RejectionKind::kAccessDenied, function + ": the creator is not an admin of " +
+                                                    local_msp->id() + ": " + creator.status().message());
+  Status signature = creator->Verify(signed_proposal.proposal_bytes(), signed_proposal.signature());
+  if (!signature.ok())
+    return refuse(
+        RejectionKind::kBadCreator,
+        function + ": the creator's signature over the proposal does not verify: " + signature.message());
+  Status valid = creator->Validate(at);
+  if (!valid.ok())
+    return refuse(RejectionKind::kBadCreator, function + ": the creator is not a valid member of " +
+                                                  local_msp->id() + ": " + valid.message());
+  if (!local_msp->IsAdmin(*creator))
+    return refuse(
+        RejectionKind::kAccessDenied,
+        function + ": the creator is not an admin of " + local_msp->id() +
+            " (neither in its admincerts nor carrying the admin OU; _lifecycle's ACL for peer-local "
+            "functions is the local MSP's Admins)");
+  out.creator_msp_id = local_msp->id();
+  ProposalCheckResult result;
+  result.checked = std::move(out);
+  return result;
+}
+
 }  // namespace
+
+bool IsPeerLocalLifecycleFunction(std::string_view chaincode, std::string_view function) {
+  return chaincode == kLifecycle &&
+         (function == "InstallChaincode" || function == "QueryInstalledChaincode" ||
+          function == "QueryInstalledChaincodes" || function == "GetInstalledChaincodePackage");
+}
 
 std::string AclPolicyFor(std::string_view chaincode, std::string_view function) {
   if (chaincode == kQscc) return kApplicationReaders;
@@ -47,7 +94,8 @@ std::string AclPolicyFor(std::string_view chaincode, std::string_view function) 
 }
 
 ProposalCheckResult CheckProposal(const protos::SignedProposal& signed_proposal,
-                                  const ChannelLookup& channels, crypto::Clock::time_point at) {
+                                  const ChannelLookup& channels, crypto::Clock::time_point at,
+                                  const msp::Msp* local_msp) {
   Refusal refuse;
   CheckedProposal out;
 
@@ -86,9 +134,6 @@ ProposalCheckResult CheckProposal(const protos::SignedProposal& signed_proposal,
                   "ChannelHeader.epoch must be 0, got " + std::to_string(channel_header.epoch()));
   if (!channel_header.has_timestamp())
     return refuse(RejectionKind::kMalformed, "ChannelHeader.timestamp is missing");
-  if (channel_header.channel_id().empty())
-    return refuse(RejectionKind::kMalformed,
-                  "ChannelHeader.channel_id is empty: channel-less proposals are not served by this peer");
   if (!out.extension.ParseFromString(channel_header.extension()))
     return refuse(RejectionKind::kMalformed, "ChannelHeader.extension is not a ChaincodeHeaderExtension");
   if (!out.extension.has_chaincode_id() || out.extension.chaincode_id().name().empty())
@@ -119,6 +164,9 @@ ProposalCheckResult CheckProposal(const protos::SignedProposal& signed_proposal,
     return refuse(RejectionKind::kMalformed, "ChaincodeSpec has no input");
   if (out.invocation.chaincode_spec().input().args_size() > 0)
     out.function = out.invocation.chaincode_spec().input().args(0);
+
+  if (channel_header.channel_id().empty())
+    return CheckPeerLocalProposal(signed_proposal, std::move(out), refuse, local_msp, at);
 
   // 5. The channel.
   std::optional<EndorserChannel> channel = channels(channel_header.channel_id());

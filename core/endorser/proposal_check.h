@@ -4,8 +4,7 @@
 //  1. SignedProposal.proposal_bytes is a Proposal whose header is a Header
 //     with a ChannelHeader and a SignatureHeader; the payload is a
 //     ChaincodeProposalPayload whose input is a ChaincodeInvocationSpec.
-//  2. ChannelHeader: type ENDORSER_TRANSACTION, epoch 0, a timestamp, a
-//     non-empty channel id (channel-less proposals are not served), an
+//  2. ChannelHeader: type ENDORSER_TRANSACTION, epoch 0, a timestamp, an
 //     extension that is a ChaincodeHeaderExtension naming a chaincode.
 //  3. SignatureHeader: a creator and a nonce.
 //  4. tx id == hex SHA-256(nonce || creator).
@@ -17,6 +16,16 @@
 //  7. ACL (AclPolicyFor): the signed proposal satisfies the channel policy
 //     for the invoked chaincode and function.
 //  8. The tx id is not already in the ledger's block store.
+// A proposal with an EMPTY channel id (Fabric's peer-local calls) is served
+// only for `_lifecycle`'s install-side functions (IsPeerLocalLifecycleFunction)
+// and only when the peer's local MSP is given; steps 5-8 become: the creator
+// is an identity of the local MSP, its signature over proposal_bytes
+// verifies, it is valid at `at`, and it is an admin of that MSP (admincerts
+// or the admin NodeOU) — Fabric's `_lifecycle` ACL for these functions, the
+// local MSP's Admins. ("InstallChaincode: the creator is not an admin of
+// Org1MSP ..."). No ledger is consulted: the CheckedProposal's channel is
+// empty. Every other channel-less proposal is refused (kMalformed) naming
+// what is served without a channel.
 // Every failure is a ProposalRejection: the kind (for metrics) and a message
 // naming who and what ("proposal from Org1MSP (CN=...): tx id 3f2a... does
 // not equal hex SHA-256(nonce || creator) = 9c1b...").
@@ -30,6 +39,7 @@
 #include "common/common.pb.h"
 #include "core/crypto/x509.h"
 #include "core/endorser/endorser_channel.h"
+#include "core/msp/msp.h"
 #include "core/util/status.h"
 #include "peer/chaincode.pb.h"
 #include "peer/proposal.pb.h"
@@ -86,8 +96,15 @@ struct ProposalCheckResult {
   bool ok() const { return checked.has_value(); }
 };
 
-// Identities are judged at `at` (validity windows).
+// InstallChaincode, QueryInstalledChaincode, QueryInstalledChaincodes and
+// GetInstalledChaincodePackage of `_lifecycle`: what a peer serves without a
+// channel.
+bool IsPeerLocalLifecycleFunction(std::string_view chaincode, std::string_view function);
+
+// Identities are judged at `at` (validity windows). `local_msp` (the peer's
+// own MSP) authorises channel-less proposals; null refuses them all.
 ProposalCheckResult CheckProposal(const protos::SignedProposal& signed_proposal,
-                                  const ChannelLookup& channels, crypto::Clock::time_point at);
+                                  const ChannelLookup& channels, crypto::Clock::time_point at,
+                                  const msp::Msp* local_msp = nullptr);
 
 }  // namespace loom::endorser

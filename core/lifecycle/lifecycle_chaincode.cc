@@ -269,6 +269,9 @@ class LifecycleCall {
 
   // Why an install-side call may not run, or "".
   std::string InstallRefusal(const std::string& function) {
+    if (!invocation_.channel_id.empty())
+      return function + " is peer-local: send it without a channel id (as `peer lifecycle chaincode " +
+             "install` does), not on channel '" + invocation_.channel_id + "'";
     if (options_.packages == nullptr) return function + ": this peer has no package store";
     if (options_.authorize_install) {
       Status allowed = options_.authorize_install(invocation_);
@@ -282,6 +285,12 @@ class LifecycleCall {
     ::lifecycle::InstallChaincodeArgs args;
     if (!ParseArgs(invocation_, &args))
       return Failure("InstallChaincode: args[1] does not parse as lifecycle.InstallChaincodeArgs");
+    if (args.chaincode_install_package().empty())
+      return Failure("InstallChaincode: chaincode_install_package is empty");
+    if (args.chaincode_install_package().size() > kMaxInstallPackageBytes)
+      return Failure("InstallChaincode: chaincode_install_package: " +
+                     std::to_string(args.chaincode_install_package().size()) + " bytes, more than the " +
+                     std::to_string(kMaxInstallPackageBytes) + " bytes a package may have");
     Result<std::string> id = options_.packages->Install(args.chaincode_install_package());
     if (!id.ok()) {
       if (id.status().IsInvalidArgument())

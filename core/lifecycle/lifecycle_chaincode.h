@@ -32,8 +32,17 @@
 //   QueryChaincodeDefinitions  every definition, sorted by name.
 //   QueryApprovedChaincodeDefinition  refused with 500: Loom records no
 //       per-org approvals.
-// Install-side functions (channel-less; the simulator is not used):
-//   InstallChaincode, QueryInstalledChaincode, QueryInstalledChaincodes,
+// Install-side functions (peer-local: only without a channel — on a channel
+// they are refused, so they never reach a ledger; the simulator is not used;
+// the endorser has already checked that the creator is an admin of the
+// peer's MSP, and authorize_install may check again):
+//   InstallChaincode  ParsePackage checks the bytes (a bad package is 500
+//       naming the part); at most kMaxInstallPackageBytes; the result is
+//       InstallChaincodeResult{package_id, label}. Installing the same
+//       bytes again is a success with the same id (Fabric answers "chaincode
+//       already successfully installed" as an error; Loom's answer lets
+//       scripts install idempotently).
+//   QueryInstalledChaincode, QueryInstalledChaincodes,
 //   GetInstalledChaincodePackage on the PackageStore.
 // Any other function: 500 naming it.
 //
@@ -53,6 +62,11 @@
 #include "core/util/status.h"
 
 namespace loom::lifecycle {
+
+// The largest package InstallChaincode accepts: the gRPC message limit of
+// Loom's peer and clients (and Fabric's default) is 100 MiB, and the
+// proposal that carries a package must fit in one message.
+inline constexpr size_t kMaxInstallPackageBytes = 100u << 20;
 
 struct LifecycleChaincodeOptions {
   // The installed packages; null = the install-side functions are refused.

@@ -196,29 +196,18 @@ Status PackageStore::RecordChoice(const std::string& channel, const std::string&
 }
 
 Result<std::string> PackageStore::PackageFor(const std::string& channel, const std::string& chaincode,
-                                             int64_t sequence, const std::string& version) const {
+                                             int64_t sequence) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto chosen = choices_.find(ChoiceKey(channel, chaincode, sequence));
-  if (chosen != choices_.end()) {
-    if (installed_.count(chosen->second)) return chosen->second;
+  if (chosen == choices_.end())
+    return Status::NotFound("this peer's org approved no package for chaincode '" + chaincode +
+                            "' sequence " + std::to_string(sequence) + " on channel '" + channel +
+                            "' (approve the definition with the id of a package installed here)");
+  if (!installed_.count(chosen->second))
     return Status::NotFound("chaincode '" + chaincode + "' sequence " + std::to_string(sequence) +
-                            " on channel '" + channel + "': the chosen package '" + chosen->second +
+                            " on channel '" + channel + "': the approved package '" + chosen->second +
                             "' is not installed");
-  }
-  std::string label = chaincode + "_" + version;
-  std::vector<std::string> matches;
-  for (const auto& [id, package] : installed_)
-    if (package.label == label) matches.push_back(id);
-  if (matches.size() == 1) return matches.front();
-  if (matches.empty())
-    return Status::NotFound(
-        "chaincode '" + chaincode + "' sequence " + std::to_string(sequence) + " on channel '" + channel +
-        "': no package chosen by approval and none labelled '" + label + "' is installed");
-  std::string list;
-  for (const std::string& id : matches) list += (list.empty() ? "" : ", ") + id;
-  return Status::FailedPrecondition("chaincode '" + chaincode +
-                                    "': several installed packages are labelled '" + label + "' (" + list +
-                                    "); approve the definition with the package id to choose");
+  return chosen->second;
 }
 
 }  // namespace loom::lifecycle

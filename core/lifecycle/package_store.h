@@ -6,6 +6,9 @@
 //   run/LABEL.HASH/     its code, extracted on first Launch
 //   choices.json        which package an org chose for (channel, chaincode,
 //                       sequence) through ApproveChaincodeDefinitionForMyOrg
+//                       (Fabric keeps this in the org's implicit private
+//                       collection; Loom keeps it peer-local: the approving
+//                       peer records it, see design 0005)
 // Install is idempotent: the same bytes give the same id and change nothing.
 // Files are written atomically, so a crash leaves an installed package whole
 // or absent.
@@ -66,11 +69,12 @@ class PackageStore {
   // recorded when this peer's org approves (lifecycle_chaincode.h).
   Status RecordChoice(const std::string& channel, const std::string& chaincode, int64_t sequence,
                       const std::string& package_id);
-  // The chosen package for the definition in force; when none was chosen,
-  // the installed package labelled "<chaincode>_<version>" (the label
-  // Fabric's docs use); NotFound when neither exists.
-  Result<std::string> PackageFor(const std::string& channel, const std::string& chaincode, int64_t sequence,
-                                 const std::string& version) const;
+  // The package chosen by approval for (channel, chaincode, sequence).
+  // NotFound when this peer recorded no choice for it (Fabric's rule: an org
+  // runs only the package it approved — no guessing by label), or when the
+  // chosen package is not installed (both name the chaincode and sequence).
+  Result<std::string> PackageFor(const std::string& channel, const std::string& chaincode,
+                                 int64_t sequence) const;
 
   const std::string& dir() const { return dir_; }
 

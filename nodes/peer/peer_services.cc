@@ -17,8 +17,11 @@
 #include "core/endorser/qscc.h"
 #include "core/lifecycle/definition_state.h"
 #include "core/lifecycle/endorsement_policy.h"
+#include "core/lifecycle/installed_chaincodes.h"
 #include "core/lifecycle/lifecycle_chaincode.h"
 #include "core/lifecycle/package_store.h"
+#include "core/msp/identity.h"
+#include "core/msp/signing_identity.h"
 
 namespace loom::peer {
 namespace {
@@ -35,6 +38,7 @@ struct EndorsementSide {
   std::unique_ptr<chaincode::ChaincodeSupport> support;
   std::unique_ptr<chaincode::Launcher> launcher;
   std::unique_ptr<chaincode::ChaincodeRuntime> runtime;
+  std::unique_ptr<lifecycle::InstalledChaincodes> installed;
   std::unique_ptr<endorser::Endorser> endorser;
 };
 
@@ -90,27 +94,32 @@ Result<chaincode::LaunchSpec> FromPackage(const lifecycle::LaunchSpec& package) 
   return spec;
 }
 
-// How to start `name`: the config's `chaincodes:` entry, else the package
-// installed for its definition on the first channel that defines it.
-Result<chaincode::LaunchSpec> LaunchSpecFor(const PeerNodeContext& context, lifecycle::PackageStore* packages,
+// How to start `name`: the config's `chaincodes:` entry, else the installed
+// package `installed` selected for the definition in force.
+Result<chaincode::LaunchSpec> LaunchSpecFor(const PeerNodeContext& context,
+                                            lifecycle::InstalledChaincodes* installed,
                                             const std::string& name) {
   for (const ChaincodeLaunch& launch : context.config->chaincodes) {
     if (launch.name == name) return FromConfig(launch);
   }
-  for (const std::string& channel_id : context.channel_ids()) {
-    std::shared_ptr<PeerChannel> channel = context.find_channel(channel_id);
-    if (channel == nullptr) continue;
-    LOOM_ASSIGN_OR_RETURN(std::optional<lifecycle::ChaincodeDefinition> definition,
-                          lifecycle::ReadDefinition(channel->ledger().state().NewSnapshot(), name));
-    if (!definition) continue;
-    LOOM_ASSIGN_OR_RETURN(std::string package_id,
-                          packages->PackageFor(channel_id, name, definition->sequence, definition->version));
-    LOOM_ASSIGN_OR_RETURN(lifecycle::LaunchSpec package, packages->Launch(package_id));
-    return FromPackage(package);
+  Result<lifecycle::LaunchSpec> package = installed->LaunchSpecFor(name);
+  if (!package.ok()) {
+    if (!package.status().IsNotFound()) return package.status();
+    return Status::NotFound(
+        "chaincode " + name +
+        " is neither in the peer config's chaincodes list nor installed and approved for a "
+        "definition on a channel this peer joined");
   }
-  return Status::NotFound("chaincode " + name +
-                          " is neither in the peer config's chaincodes list nor installed for a definition "
-                          "on a channel this peer joined");
+  return FromPackage(*package);
+}
+
+// The definition in force for `name` on `channel_id` (committed state).
+Result<std::optional<lifecycle::ChaincodeDefinition>> DefinitionInForce(const PeerNodeContext& context,
+                                                                        const std::string& channel_id,
+                                                                        const std::string& name) {
+  std::shared_ptr<PeerChannel> channel = context.find_channel(channel_id);
+  if (channel == nullptr) return Status::NotFound("this peer has not joined channel " + channel_id);
+  return lifecycle::ReadDefinition(channel->ledger().state().NewSnapshot(), name);
 }
 
 Result<PeerNodeServices> MakeServices(const PeerNodeContext& context,
@@ -132,6 +141,17 @@ Result<PeerNodeServices> MakeServices(const PeerNodeContext& context,
     if (channel == nullptr) return Status::NotFound("this peer has not joined channel " + channel_id);
     return channel->config();
   };
+  // The peer's own MSP: its admins install packages (the endorser checks
+  // channel-less proposals with it; _lifecycle checks again).
+  LOOM_ASSIGN_OR_RETURN(msp::SigningIdentity local_identity,
+                        msp::LoadSigningIdentity(context.config->msp_dir, context.config->msp_id));
+  msp::Msp local_msp = local_identity.identity().msp();
+  lifecycle_options.authorize_install = [local_msp](const chaincode::Invocation& invocation) -> Status {
+    Result<msp::Identity> creator = local_msp.DeserializeIdentity(invocation.creator);
+    if (!creator.ok() || !local_msp.IsAdmin(*creator))
+      return Status::PermissionDenied("the creator is not an admin of " + local_msp.id());
+    return Status::Ok();
+  };
   side->lifecycle = std::make_unique<lifecycle::LifecycleChaincode>(std::move(lifecycle_options));
 
   side->support = std::make_unique<chaincode::ChaincodeSupport>();
@@ -142,15 +162,32 @@ Result<PeerNodeServices> MakeServices(const PeerNodeContext& context,
   side->launcher = std::make_unique<chaincode::Launcher>(std::move(launcher_options), side->support.get());
   chaincode::RuntimeOptions runtime_options;
   runtime_options.registration_timeout = context.config->startup_timeout;
-  lifecycle::PackageStore* packages = side->packages.get();
+  // The runtime asks the installed chaincodes (made next, owned by the same
+  // side, used only once a proposal arrives) how to start a chaincode.
+  EndorsementSide* raw_side = side.get();
   side->runtime = std::make_unique<chaincode::ChaincodeRuntime>(
       side->support.get(), side->launcher.get(),
-      [context, packages](const std::string& name) { return LaunchSpecFor(context, packages, name); },
+      [context, raw_side](const std::string& name) {
+        return LaunchSpecFor(context, raw_side->installed.get(), name);
+      },
       runtime_options);
+  lifecycle::InstalledChaincodesOptions installed_options;
+  installed_options.packages = side->packages.get();
+  installed_options.runtime = side->runtime.get();
+  chaincode::ChaincodeRuntime* runtime = side->runtime.get();
+  installed_options.stop = [runtime](const std::string& name) { runtime->Stop(name); };
+  installed_options.definition = [context](const std::string& channel_id, const std::string& name) {
+    return DefinitionInForce(context, channel_id, name);
+  };
+  side->installed = std::make_unique<lifecycle::InstalledChaincodes>(std::move(installed_options));
 
   side->router.Register(endorser::kQsccName, side->qscc.get());
   side->router.Register(kLifecycleName, side->lifecycle.get());
-  side->router.SetFallback(side->runtime.get());
+  // Chaincodes of the config run as configured; every other one from the
+  // package its org approved.
+  for (const ChaincodeLaunch& launch : context.config->chaincodes)
+    side->router.Register(launch.name, side->runtime.get());
+  side->router.SetFallback(side->installed.get());
   side->runtime->SetInvoker(&side->router);
 
   endorser::EndorserOptions endorser_options;
@@ -162,6 +199,7 @@ Result<PeerNodeServices> MakeServices(const PeerNodeContext& context,
   };
   endorser_options.signer = std::shared_ptr<const protocol::Signer>(std::shared_ptr<void>(), context.signer);
   endorser_options.execute_timeout = context.config->execute_timeout;
+  endorser_options.local_msp = local_msp;
   endorser_options.trace = context.trace;
   endorser_options.metrics = context.metrics;
   LOOM_ASSIGN_OR_RETURN(side->endorser, endorser::Endorser::Create(std::move(endorser_options)));

@@ -2,13 +2,15 @@
 // services factory (PeerNodeStartOptions::services): the Endorser
 // (protos.Endorser on the listen address), the chaincode runtime
 // (protos.ChaincodeSupport on the chaincode address; processes launched from
-// the config's `chaincodes:` list, else from the package installed for the
-// definition in force) and the system chaincodes `qscc` and `_lifecycle`,
+// the config's `chaincodes:` list, else from the installed package this
+// peer's org approved for the definition in force —
+// lifecycle::InstalledChaincodes) and the system chaincodes `qscc` and `_lifecycle`,
 // all behind one chaincode::ExecutorRouter.
 //
 // Chaincode definitions decide: the endorser stamps a user chaincode's
 // version from the definition in force (lifecycle::ChaincodeVersion) and
-// refuses a chaincode without one; the committer validates against the
+// refuses a chaincode without one; peer-local `_lifecycle` proposals
+// (install, query installed) are served to admins of the peer's MSP; the committer validates against the
 // definition's endorsement policy (PeerNode's endorsement_policy =
 // lifecycle::EndorsementPolicyFor).
 #pragma once

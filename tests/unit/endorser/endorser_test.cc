@@ -224,7 +224,7 @@ TEST(EndorserTest, EveryRefusalIsAStatus500WithoutEndorsementOrExecution) {
        [&] { return WithSpec(user, [](ProposalSpec* s) { s->channel = "otherchannel"; }); },
        "channel 'otherchannel' is not served by this peer"},
       {"empty channel", [&] { return WithSpec(user, [](ProposalSpec* s) { s->channel = ""; }); },
-       "channel-less proposals are not served"},
+       "without a channel this peer serves only _lifecycle's InstallChaincode"},
       {"signature by another key",
        [&] {
          // Org1 User1 named as creator, signed by Org2's peer key.

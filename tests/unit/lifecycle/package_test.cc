@@ -282,25 +282,32 @@ TEST(PackageStore, InstallListGetLaunchAndReopen) {
   }
 }
 
-TEST(PackageStore, ChoicesPersistAndLabelFallback) {
+TEST(PackageStore, ChoicesPersistAndNoChoiceMeansNoPackage) {
   loom::testing::TempDir dir("lifecycle-choices");
   std::string id_v1, id_v2;
   {
     auto store = PackageStore::Open(dir.File("p")).value();
     id_v1 = store->Install(NativePackage("assets_1.0", "v1")).value();
     id_v2 = store->Install(NativePackage("assets-next", "v2")).value();
-    // No choice: the "<name>_<version>" label.
-    EXPECT_EQ(store->PackageFor("mychannel", "assets", 1, "1.0").value(), id_v1);
-    EXPECT_TRUE(store->PackageFor("mychannel", "assets", 1, "9.9").status().IsNotFound());
+    // No approval recorded: no package, even one labelled like the chaincode
+    // (an org runs only what it approved).
+    auto none = store->PackageFor("mychannel", "assets", 1);
+    EXPECT_TRUE(none.status().IsNotFound());
+    EXPECT_NE(none.status().message().find("approved no package for chaincode 'assets' sequence 1"),
+              std::string::npos);
     EXPECT_TRUE(store->RecordChoice("mychannel", "assets", 2, "nope:00").IsNotFound());
+    ASSERT_TRUE(store->RecordChoice("mychannel", "assets", 1, id_v1).ok());
     ASSERT_TRUE(store->RecordChoice("mychannel", "assets", 2, id_v2).ok());
+    // Approving the same sequence again with another package replaces it.
+    ASSERT_TRUE(store->RecordChoice("other", "assets", 1, id_v2).ok());
+    ASSERT_TRUE(store->RecordChoice("other", "assets", 1, id_v1).ok());
   }
   auto store = PackageStore::Open(dir.File("p")).value();
-  EXPECT_EQ(store->PackageFor("mychannel", "assets", 2, "2.0").value(), id_v2);
-  EXPECT_EQ(store->PackageFor("other", "assets", 2, "1.0").value(), id_v1);
-  ASSERT_TRUE(store->Install(NativePackage("assets_1.0", "v1-rebuilt")).ok());
-  EXPECT_EQ(store->PackageFor("mychannel", "assets", 1, "1.0").status().code(),
-            Status::Code::kFailedPrecondition);
+  EXPECT_EQ(store->PackageFor("mychannel", "assets", 1).value(), id_v1);
+  EXPECT_EQ(store->PackageFor("mychannel", "assets", 2).value(), id_v2);
+  EXPECT_EQ(store->PackageFor("other", "assets", 1).value(), id_v1);
+  EXPECT_TRUE(store->PackageFor("other", "assets", 2).status().IsNotFound());
+  EXPECT_TRUE(store->PackageFor("mychannel", "counter", 1).status().IsNotFound());
 }
 
 TEST(PackageStore, CorruptChoicesFileIsNamed) {
@@ -368,6 +375,30 @@ TEST_F(InstallFunctionsTest, InstallQueryAndGet) {
   EXPECT_EQ(bytes.chaincode_install_package(), package);
 }
 
+TEST_F(InstallFunctionsTest, PeerLocalOnlyAndBounded) {
+  ::lifecycle::InstallChaincodeArgs install;
+  install.set_chaincode_install_package(NativePackage());
+  // On a channel an install would be endorsed and ordered: refused.
+  auto on_channel = Call("InstallChaincode", install.SerializeAsString(), testing::kChannel);
+  EXPECT_EQ(on_channel.status(), 500);
+  EXPECT_NE(on_channel.message().find("InstallChaincode is peer-local"), std::string::npos);
+  auto query_on_channel = Call("QueryInstalledChaincodes", "", testing::kChannel);
+  EXPECT_EQ(query_on_channel.status(), 500);
+  EXPECT_TRUE(store_->List().empty());
+
+  EXPECT_NE(
+      Call("InstallChaincode", "\xff\xff").message().find("does not parse as lifecycle.InstallChaincodeArgs"),
+      std::string::npos);
+  install.set_chaincode_install_package("");
+  EXPECT_NE(Call("InstallChaincode", install.SerializeAsString()).message().find("is empty"),
+            std::string::npos);
+  install.set_chaincode_install_package(std::string(kMaxInstallPackageBytes + 1, 'x'));
+  auto too_big = Call("InstallChaincode", install.SerializeAsString());
+  EXPECT_EQ(too_big.status(), 500);
+  EXPECT_NE(too_big.message().find("more than the 104857600 bytes"), std::string::npos);
+  EXPECT_TRUE(store_->List().empty());
+}
+
 TEST_F(InstallFunctionsTest, AuthorizationAndApprovedPackageChoice) {
   LifecycleChaincodeOptions options = testing::ChannelOptions(store_.get());
   options.authorize_install = [](const chaincode::Invocation&) {
@@ -394,7 +425,7 @@ TEST_F(InstallFunctionsTest, AuthorizationAndApprovedPackageChoice) {
   approve.mutable_source()->mutable_local_package()->set_package_id(id);
   auto approved = Call("ApproveChaincodeDefinitionForMyOrg", approve.SerializeAsString(), testing::kChannel);
   ASSERT_EQ(approved.status(), 200) << approved.message();
-  EXPECT_EQ(store_->PackageFor(testing::kChannel, "assets", 1, "1.0").value(), id);
+  EXPECT_EQ(store_->PackageFor(testing::kChannel, "assets", 1).value(), id);
 }
 
 }  // namespace
