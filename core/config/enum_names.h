@@ -30,13 +30,14 @@ inline constexpr std::array<std::pair<KeyDistribution, std::string_view>, 3> kKe
     {KeyDistribution::kZipf, "zipf"},
     {KeyDistribution::kHotset, "hotset"},
 }};
-inline constexpr std::array<std::pair<FaultAction, std::string_view>, 6> kFaultActionNames{{
+inline constexpr std::array<std::pair<FaultAction, std::string_view>, 7> kFaultActionNames{{
     {FaultAction::kKill, "kill"},
     {FaultAction::kPause, "pause"},
     {FaultAction::kResume, "resume"},
     {FaultAction::kRestart, "restart"},
     {FaultAction::kPartition, "partition"},
     {FaultAction::kHeal, "heal"},
+    {FaultAction::kSetRate, "set_rate"},
 }};
 
 template <typename Enum, size_t N>
@@ -56,7 +57,7 @@ std::optional<Enum> EnumFromName(const std::array<std::pair<Enum, std::string_vi
   return std::nullopt;
 }
 
-// "solo or raft", "kill, pause, resume, restart, partition or heal".
+// "solo or raft", "kill, pause, resume, restart, partition, heal or set_rate".
 template <typename Enum, size_t N>
 std::string EnumChoices(const std::array<std::pair<Enum, std::string_view>, N>& table) {
   std::string text;

@@ -159,13 +159,27 @@ struct Workload {
   bool operator==(const Workload&) const = default;
 };
 
-enum class FaultAction { kKill, kPause, kResume, kRestart, kPartition, kHeal };
+enum class FaultAction { kKill, kPause, kResume, kRestart, kPartition, kHeal, kSetRate };
+
+// The node alias of the fault script for "the current Raft leader of the
+// ordering service, resolved when the step runs". On kill, pause and
+// partition it is the leader at that moment; on restart, resume and heal it
+// is the node that the latest not yet undone `leader` kill, pause or
+// partition respectively took down (so "kill leader ... restart leader"
+// brings back the same node, not the newly elected leader). Raft ordering
+// services only. No FQDN can be spelled like it: FQDNs hold a dot.
+inline constexpr std::string_view kLeaderAlias = "leader";
 
 // One step of the fault script, `at` after the run starts.
 struct Fault {
   Duration at{0};
   FaultAction action = FaultAction::kKill;
-  std::string node;  // a node FQDN; empty only for heal (= heal every partition)
+  // A node FQDN or kLeaderAlias; empty for heal (= heal every partition)
+  // and for set_rate.
+  std::string node;
+  // set_rate only: the workload's new rate from `at` on, transactions per
+  // second (the workload must be open-loop); 0 for every other action.
+  uint32_t rate = 0;
 
   bool operator==(const Fault&) const = default;
 };

@@ -42,7 +42,7 @@ const Fields kChaincodeFields = {"name",
 const Fields kWorkloadFields = {"chaincode", "channel", "function",  "args",     "org",     "user",
                                 "mode",      "rate",    "in_flight", "duration", "clients", "keys"};
 const Fields kKeyFields = {"count", "distribution", "zipf_s", "hot_fraction", "hot_probability"};
-const Fields kFaultFields = {"at", "action", "node"};
+const Fields kFaultFields = {"at", "action", "node", "rate"};
 
 std::string Join(const std::vector<std::string>& names) {
   std::string text;
@@ -242,6 +242,12 @@ class Parser {
     LOOM_RETURN_IF_ERROR(map.Require({"at", "action"}));
     LOOM_RETURN_IF_ERROR(map.Read("at", &fault->at));
     LOOM_RETURN_IF_ERROR(map.ReadEnum("action", kFaultActionNames, &fault->action));
+    if (fault->action == FaultAction::kSetRate) {
+      LOOM_RETURN_IF_ERROR(map.Require({"rate"}));
+    } else {
+      LOOM_RETURN_IF_ERROR(map.Forbid("rate", "only used with action: set_rate"));
+    }
+    LOOM_RETURN_IF_ERROR(map.Read("rate", &fault->rate));
     return map.Read("node", &fault->node);
   }
 

@@ -201,6 +201,7 @@ class Writer {
     Field("at", fault.at);
     Field("action", EnumName(kFaultActionNames, fault.action));
     if (!fault.node.empty()) Field("node", fault.node);
+    if (fault.action == FaultAction::kSetRate || fault.rate != 0) Field("rate", uint64_t{fault.rate});
     out_ << YAML::EndMap;
   }
 

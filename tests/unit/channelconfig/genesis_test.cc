@@ -122,7 +122,7 @@ TEST_F(QuickstartGenesisTest, RoundTripsEveryScenarioField) {
   EXPECT_EQ(orderer.absolute_max_bytes, scenario.orderer.batch_size.absolute_max_bytes);
   EXPECT_EQ(orderer.preferred_max_bytes, scenario.orderer.batch_size.preferred_max_bytes);
   EXPECT_EQ(orderer.absolute_max_bytes, 99u * 1024 * 1024);
-  EXPECT_EQ(orderer.batch_timeout, "2s");
+  EXPECT_EQ(orderer.batch_timeout, "200ms");
   EXPECT_EQ(orderer.batch_timeout_duration, scenario.orderer.batch_timeout);
   EXPECT_EQ(orderer.max_channels, 0u);
   EXPECT_EQ(orderer.capabilities.names, std::vector<std::string>{"V2_0"});

@@ -50,7 +50,7 @@ TEST(LoomctlChannelTest, GenesisGeneratesMissingCryptoThenInspects) {
   auto inspect = RunCommand(kLoomctl + " channel inspect " + Quote(block));
   ASSERT_EQ(inspect.exit_code, 0) << inspect.output;
   for (const char* line : {"channel mychannel\n", "  consensus type:     solo\n",
-                           "  batch timeout:      2s\n", "      endpoints:  127.0.0.1:17050\n",
+                           "  batch timeout:      200ms\n", "      endpoints:  127.0.0.1:17050\n",
                            "    Org1: MSP Org1MSP\n", "      anchor peer: peer0.org1.example.com:7051\n",
                            "  /Channel/Application/Endorsement  ImplicitMeta  MAJORITY Endorsement\n"}) {
     EXPECT_TRUE(Contains(inspect.output, line)) << "missing: " << line << "\nin:\n" << inspect.output;

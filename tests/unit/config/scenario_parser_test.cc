@@ -49,7 +49,7 @@ TEST(QuickstartTest, LoadsAsDescribedInTheIssue) {
   }
 
   EXPECT_EQ(s.orderer.type, OrdererType::kSolo);
-  EXPECT_EQ(s.orderer.batch_timeout, milliseconds(2000));
+  EXPECT_EQ(s.orderer.batch_timeout, milliseconds(200));
   EXPECT_EQ(s.orderer.batch_size.max_message_count, 10u);
   EXPECT_EQ(s.orderer.batch_size.absolute_max_bytes, 99u * 1024 * 1024);
   EXPECT_EQ(s.orderer.batch_size.preferred_max_bytes, 512u * 1024);
