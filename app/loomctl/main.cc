@@ -16,6 +16,14 @@ int RunChannelCommand(const std::vector<std::string>& args);
 int RunOrdererCommand(const std::vector<std::string>& args);
 int RunPeerCommand(const std::vector<std::string>& args);
 int RunScenarioCommand(const std::vector<std::string>& args);
+int RunUpCommand(const std::vector<std::string>& args);
+int RunDownCommand(const std::vector<std::string>& args);
+int RunStatusCommand(const std::vector<std::string>& args);
+int RunLogsCommand(const std::vector<std::string>& args);
+int RunKillCommand(const std::vector<std::string>& args);
+int RunPauseCommand(const std::vector<std::string>& args);
+int RunResumeCommand(const std::vector<std::string>& args);
+int RunRestartCommand(const std::vector<std::string>& args);
 }  // namespace loom::ctl
 
 namespace {
@@ -30,6 +38,14 @@ const CommandFamily kFamilies[] = {
     {"scenario", "check a scenario file and list what it describes", loom::ctl::RunScenarioCommand},
     {"orderer", "administer a running loom-orderer: join channels, list them", loom::ctl::RunOrdererCommand},
     {"peer", "administer a running loom-peer: join channels, list them", loom::ctl::RunPeerCommand},
+    {"up", "start a scenario's network in a workspace (crypto, configs, nodes, chaincodes)", loom::ctl::RunUpCommand},
+    {"down", "stop a workspace's nodes (keeps data; --purge deletes the workspace)", loom::ctl::RunDownCommand},
+    {"status", "every node of the running workspace: state, heights, Raft, CPU, RSS", loom::ctl::RunStatusCommand},
+    {"logs", "print (and follow) a node's log", loom::ctl::RunLogsCommand},
+    {"kill", "SIGKILL a node of the running workspace", loom::ctl::RunKillCommand},
+    {"pause", "SIGSTOP a node of the running workspace", loom::ctl::RunPauseCommand},
+    {"resume", "SIGCONT a paused node", loom::ctl::RunResumeCommand},
+    {"restart", "restart a node from its data and wait until it is healthy", loom::ctl::RunRestartCommand},
 };
 
 void PrintUsage(std::FILE* out) {
