@@ -37,6 +37,34 @@ std::string DefinitionArgs(const TestChaincode& chaincode) {
 Result<std::unique_ptr<PeerTestNetwork>> PeerTestNetwork::Start(const std::string& name,
                                                                 const std::vector<TestChaincode>& chaincodes,
                                                                 int execute_timeout_seconds) {
+  return StartPeers(name, chaincodes, execute_timeout_seconds, /*chaincode_list=*/true);
+}
+
+Result<std::unique_ptr<PeerTestNetwork>> PeerTestNetwork::StartWithoutChaincodes(const std::string& name) {
+  return StartPeers(name, {}, 30, /*chaincode_list=*/false);
+}
+
+std::string PeerTestNetwork::peer_msp_id(size_t peer) const {
+  return network_->Org(peer == 0 ? "Org1" : "Org2").mspid;
+}
+
+std::string PeerTestNetwork::peer_data_dir(size_t peer) const {
+  return scratch_->Path(std::string("peer0.") + (peer == 0 ? "Org1" : "Org2") + "-data");
+}
+
+std::string PeerTestNetwork::user_msp_dir(size_t peer, const std::string& user) const {
+  return cryptogen::UserFolder(network_->crypto_dir(), network_->Org(peer == 0 ? "Org1" : "Org2"), user) +
+         "/msp";
+}
+
+Result<std::shared_ptr<protocol::Signer>> PeerTestNetwork::OrgSigner(size_t peer,
+                                                                     const std::string& user) const {
+  return network_->UserSigner(peer == 0 ? "Org1" : "Org2", user);
+}
+
+Result<std::unique_ptr<PeerTestNetwork>> PeerTestNetwork::StartPeers(
+    const std::string& name, const std::vector<TestChaincode>& chaincodes, int execute_timeout_seconds,
+    bool chaincode_list) {
   std::unique_ptr<PeerTestNetwork> net(new PeerTestNetwork());
   net->scratch_ = std::make_unique<ScratchDir>(name);
   ChannelBatchSettings batch;
@@ -61,9 +89,12 @@ Result<std::unique_ptr<PeerTestNetwork>> PeerTestNetwork::Start(const std::strin
         cryptogen::PeerFolder(net->network_->crypto_dir(), net->network_->Org(org), "peer0") +
         "/msp, id: " + net->network_->Org(org).mspid + "}\ndata_dir: " + dir.Path(peer + "-data") +
         "\norderers: [" + net->orderer_->address() +
-        "]\nchaincode: {execute_timeout: " + std::to_string(execute_timeout_seconds) + "s}\nchaincodes:\n";
-    for (const TestChaincode& chaincode : chaincodes) {
-      config += "  - {name: " + chaincode.name + ", type: native, path: " + chaincode.executable + "}\n";
+        "]\nchaincode: {execute_timeout: " + std::to_string(execute_timeout_seconds) + "s}\n";
+    if (chaincode_list) {
+      config += "chaincodes:\n";
+      for (const TestChaincode& chaincode : chaincodes) {
+        config += "  - {name: " + chaincode.name + ", type: native, path: " + chaincode.executable + "}\n";
+      }
     }
     LOOM_RETURN_IF_ERROR(WriteFileAtomically(dir.Path(peer + ".yaml"), config));
     LOOM_ASSIGN_OR_RETURN(

@@ -1,6 +1,7 @@
 // A network of real processes for the peer's end-to-end tests: a solo
 // loom-orderer and two loom-peers (Org1, Org2) on 127.0.0.1 with ephemeral
-// ports, each peer launching the given chaincode executables; the chaincode
+// ports, each peer launching the given chaincode executables (or, started
+// without chaincodes, only what is installed and approved); the chaincode
 // definitions committed through `_lifecycle` (endorsed by both orgs, as
 // LifecycleEndorsement = MAJORITY wants). A client (User1@Org1, core/client)
 // endorses at the peers, assembles, broadcasts, and waits for commits on
@@ -46,10 +47,28 @@ class PeerTestNetwork {
   static Result<std::unique_ptr<PeerTestNetwork>> Start(const std::string& name,
                                                         const std::vector<TestChaincode>& chaincodes,
                                                         int execute_timeout_seconds = 30);
+  // The same network with peers that have NO `chaincodes:` list and no
+  // definitions: chaincodes reach them only by install, approve and commit.
+  static Result<std::unique_ptr<PeerTestNetwork>> StartWithoutChaincodes(const std::string& name);
   ~PeerTestNetwork();
 
   const protocol::Signer& client() const { return *client_; }
   size_t peer_count() const { return peer_channels_.size(); }
+
+  // Peer i (0: Org1, 1: Org2): its connection, listen address, org's MSP id,
+  // and the MSP folder of its org's Admin (an admin of the peer's MSP).
+  const std::shared_ptr<grpc::Channel>& peer_channel(size_t peer) const { return peer_channels_[peer]; }
+  std::string peer_address(size_t peer) const { return peers_[peer]->address(); }
+  std::string peer_msp_id(size_t peer) const;
+  std::string admin_msp_dir(size_t peer) const { return user_msp_dir(peer, "Admin"); }
+  std::string user_msp_dir(size_t peer, const std::string& user) const;
+  // A signer for `user` ("Admin", "User1") of peer i's org.
+  Result<std::shared_ptr<protocol::Signer>> OrgSigner(size_t peer, const std::string& user) const;
+  // Peer i's data folder (chaincode-logs/<package id>.log shows which
+  // package a chaincode was launched from).
+  std::string peer_data_dir(size_t peer) const;
+  std::string orderer_address() const { return orderer_->address(); }
+  const std::shared_ptr<grpc::Channel>& orderer_channel() const { return orderer_channel_; }
 
   // Endorses `proposal` at `peers` (indexes; all when empty) and assembles.
   Endorsed EndorseProposal(const client::SignedProposal& proposal, std::vector<size_t> peers = {}) const;
@@ -71,6 +90,10 @@ class PeerTestNetwork {
 
  private:
   PeerTestNetwork() = default;
+  static Result<std::unique_ptr<PeerTestNetwork>> StartPeers(const std::string& name,
+                                                             const std::vector<TestChaincode>& chaincodes,
+                                                             int execute_timeout_seconds,
+                                                             bool chaincode_list);
   Status CommitDefinition(const TestChaincode& chaincode) const;
 
   std::unique_ptr<ScratchDir> scratch_;
