@@ -17,7 +17,6 @@ int RunChaincodeCommand(const std::vector<std::string>& args);
 int RunOrdererCommand(const std::vector<std::string>& args);
 int RunPeerCommand(const std::vector<std::string>& args);
 int RunScenarioCommand(const std::vector<std::string>& args);
-int RunTraceCommand(const std::vector<std::string>& args);
 int RunUpCommand(const std::vector<std::string>& args);
 int RunDownCommand(const std::vector<std::string>& args);
 int RunStatusCommand(const std::vector<std::string>& args);
@@ -26,12 +25,6 @@ int RunKillCommand(const std::vector<std::string>& args);
 int RunPauseCommand(const std::vector<std::string>& args);
 int RunResumeCommand(const std::vector<std::string>& args);
 int RunRestartCommand(const std::vector<std::string>& args);
-int RunInvokeCommand(const std::vector<std::string>& args);
-int RunQueryCommand(const std::vector<std::string>& args);
-int RunBlocksCommand(const std::vector<std::string>& args);
-int RunTxCommand(const std::vector<std::string>& args);
-int RunExplainCommand(const std::vector<std::string>& args);
-int RunAttachCommand(const std::vector<std::string>& args);
 }  // namespace loom::ctl
 
 namespace {
@@ -46,7 +39,6 @@ const CommandFamily kFamilies[] = {
     {"scenario", "check a scenario file and list what it describes", loom::ctl::RunScenarioCommand},
     {"orderer", "administer a running loom-orderer: join channels, list them", loom::ctl::RunOrdererCommand},
     {"peer", "administer a running loom-peer: join channels, list them", loom::ctl::RunPeerCommand},
-    {"trace", "record, show, export and summarise transaction traces (Table 1)", loom::ctl::RunTraceCommand},
     {"up", "start a scenario's network in a workspace (crypto, configs, nodes, chaincodes)", loom::ctl::RunUpCommand},
     {"down", "stop a workspace's nodes (keeps data; --purge deletes the workspace)", loom::ctl::RunDownCommand},
     {"status", "every node of the running workspace: state, heights, Raft, CPU, RSS", loom::ctl::RunStatusCommand},
@@ -56,12 +48,6 @@ const CommandFamily kFamilies[] = {
     {"resume", "SIGCONT a paused node", loom::ctl::RunResumeCommand},
     {"restart", "restart a node from its data and wait until it is healthy", loom::ctl::RunRestartCommand},
     {"chaincode", "package, install, approve and commit chaincode", loom::ctl::RunChaincodeCommand},
-    {"invoke", "invoke chaincode: endorse by policy, order, wait for the commit", loom::ctl::RunInvokeCommand},
-    {"query", "query chaincode at one peer (nothing is ordered)", loom::ctl::RunQueryCommand},
-    {"blocks", "list a channel's blocks and their transactions", loom::ctl::RunBlocksCommand},
-    {"tx", "everything the ledger says about one transaction", loom::ctl::RunTxCommand},
-    {"explain", "why a transaction is invalid (MVCC key, phantom, missing endorsements)", loom::ctl::RunExplainCommand},
-    {"attach", "inspect any Fabric network from its connection profile", loom::ctl::RunAttachCommand},
 };
 
 void PrintUsage(std::FILE* out) {
