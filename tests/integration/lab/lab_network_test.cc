@@ -325,5 +325,70 @@ TEST(LabNetworkTest, BadInputsThroughLoomctl) {
   EXPECT_NE(not_running.err.find("is not a Loom workspace"), std::string::npos) << not_running.err;
 }
 
+// A Raft ordering service of three: one leader, found by RaftLeader; when
+// it is killed another takes over; restarted, it catches up.
+TEST(LabNetworkTest, RaftLeaderFailover) {
+  TempDir temp("lab-net");
+  const std::string dir = temp.File("ws");
+  NetworkGuard guard(dir);
+  const std::string scenario = temp.File("raft.yaml");
+  ASSERT_TRUE(WriteFileAtomically(
+                  scenario,
+                  "network: labraft\n"
+                  "orgs:\n"
+                  "  - {name: OrdererOrg, mspid: OrdererMSP, domain: example.com, orderers: [o1, o2, o3]}\n"
+                  "  - {name: Org1, domain: org1.example.com, peers: [peer0]}\n"
+                  "orderer:\n"
+                  "  type: raft\n"
+                  "  batch_timeout: 200ms\n"
+                  "  raft: {tick_interval: 100ms, election_tick: 10, heartbeat_tick: 1}\n"
+                  "channels:\n"
+                  "  - {name: ch, orgs: [Org1]}\n")
+                  .ok());
+  Result<Workspace> workspace = Workspace::Prepare(scenario, dir);
+  ASSERT_TRUE(workspace.ok()) << workspace.status().ToString();
+  Result<Network> network = Network::Up(*workspace);
+  ASSERT_TRUE(network.ok()) << network.status().ToString();
+
+  auto leaders = [](const std::vector<NodeStatus>& nodes) {
+    std::vector<std::string> names;
+    for (const NodeStatus& node : nodes) {
+      if (node.raft_role == "leader" && node.state == "running") names.push_back(node.name);
+    }
+    return names;
+  };
+  std::vector<NodeStatus> elected =
+      StatusWhen(*network, [&](const std::vector<NodeStatus>& nodes) { return leaders(nodes).size() == 1; });
+  ASSERT_EQ(leaders(elected).size(), 1u);
+  const std::string leader = leaders(elected).front();
+  for (const NodeStatus& node : elected) {
+    if (node.role == "orderer") {
+      EXPECT_GT(node.raft_term, 0u) << node.name;
+      EXPECT_FALSE(node.raft_role.empty()) << node.name;
+    }
+  }
+  Result<std::string> reported = network->RaftLeader();
+  ASSERT_TRUE(reported.ok()) << reported.status().ToString();
+  EXPECT_EQ(*reported, leader);
+
+  ASSERT_TRUE(network->Kill(leader).ok());
+  std::vector<NodeStatus> after = StatusWhen(*network, [&](const std::vector<NodeStatus>& nodes) {
+    return leaders(nodes).size() == 1 && leaders(nodes).front() != leader;
+  });
+  ASSERT_EQ(leaders(after).size(), 1u);
+  EXPECT_NE(leaders(after).front(), leader);
+  EXPECT_EQ(Find(after, leader)->state, "stopped");
+
+  ASSERT_TRUE(network->Restart(leader).ok());
+  std::vector<NodeStatus> rejoined = StatusWhen(*network, [&](const std::vector<NodeStatus>& nodes) {
+    const NodeStatus* node = Find(nodes, leader);
+    return node->state == "running" && !node->raft_role.empty() && node->heights.count("ch") != 0 &&
+           node->heights.at("ch") == Find(nodes, "peer0.org1.example.com")->heights.at("ch");
+  });
+  EXPECT_EQ(Find(rejoined, leader)->state, "running");
+  EXPECT_FALSE(Find(rejoined, leader)->raft_role.empty());
+  ASSERT_TRUE(network->Down().ok());
+}
+
 }  // namespace
 }  // namespace loom::lab

@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
 #include <set>
 
+#include "app/lab/network.h"
+#include "app/lab/process.h"
 #include "app/lab/workspace_select.h"
 #include "core/channelconfig/config_reader.h"
 #include "core/lifecycle/package.h"
@@ -271,6 +274,44 @@ TEST(WorkspaceSelectTest, FlagWinsThenEnvironment) {
   ::setenv("LOOM_WORKSPACE", "/from/env", 1);
   EXPECT_EQ(*SelectWorkspaceDir(""), "/from/env");
   ::unsetenv("LOOM_WORKSPACE");
+}
+
+}  // namespace
+}  // namespace loom::lab
+
+namespace loom::lab {
+namespace {
+
+// A pid file naming a live process with other start ticks (the pid was
+// reused) counts as stopped; one naming the live process itself counts.
+TEST_F(WorkspaceTest, StalePidFilesAreIgnored) {
+  Result<Workspace> workspace = Workspace::Prepare(ScenarioFile(), Dir());
+  ASSERT_TRUE(workspace.ok()) << workspace.status().ToString();
+  const NodeSpec& node = workspace->nodes().front();
+  Result<ProcessRecord> self = RecordOf(::getpid());
+  ASSERT_TRUE(self.ok());
+  ProcessRecord stale = *self;
+  stale.start_ticks += 1;
+  ASSERT_TRUE(WritePidFile(node.pid_file, stale).ok());
+  Result<Network> attached = Network::Attach(*workspace);
+  ASSERT_FALSE(attached.ok());
+  EXPECT_NE(attached.status().message().find("is not running"), std::string::npos);
+
+  // The test process stands in for a node that runs but serves no /healthz.
+  ASSERT_TRUE(WritePidFile(node.pid_file, *self).ok());
+  Result<Network> network = Network::Attach(*workspace);
+  ASSERT_TRUE(network.ok()) << network.status().ToString();
+  Result<std::vector<NodeStatus>> status = network->Status();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->front().state, "unhealthy");
+  EXPECT_EQ(status->front().pid, ::getpid());
+  EXPECT_GT(status->front().rss_bytes, 0u);
+  for (size_t i = 1; i < status->size(); ++i) EXPECT_EQ((*status)[i].state, "stopped");
+  Result<Network> refused = Network::Up(*workspace);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kAlreadyExists);
+  EXPECT_TRUE(network->Kill("no-such-node").IsNotFound());
+  EXPECT_EQ(network->Pause(workspace->nodes()[1].info.fqdn).code(), Status::Code::kFailedPrecondition);
 }
 
 }  // namespace
