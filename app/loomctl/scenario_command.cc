@@ -1,5 +1,6 @@
 // loomctl scenario: check a scenario file and show what it describes.
 //   loomctl scenario check SCENARIO      validates; prints orgs, nodes, channels, chaincodes
+//   loomctl scenario validate SCENARIO   the same (the name the docs of the lab use)
 //   loomctl scenario channels SCENARIO   prints the channel names, one per line (for scripts)
 #include <cstdio>
 #include <string>
@@ -11,9 +12,10 @@ namespace loom::ctl {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: loomctl scenario check SCENARIO\n"
+    "usage: loomctl scenario check|validate SCENARIO\n"
     "       loomctl scenario channels SCENARIO\n"
     "  check     validates SCENARIO (schema, references, policies) and prints a summary\n"
+    "  validate  the same as check\n"
     "  channels  prints the names of SCENARIO's channels, one per line\n";
 
 int UsageError(const std::string& message) {
@@ -51,7 +53,7 @@ int RunScenarioCommand(const std::vector<std::string>& args) {
     std::fputs(kUsage, stdout);
     return 0;
   }
-  if (subcommand != "check" && subcommand != "channels") {
+  if (subcommand != "check" && subcommand != "validate" && subcommand != "channels") {
     return UsageError("unknown subcommand '" + subcommand + "'");
   }
   if (args.size() != 2) return UsageError(subcommand + " takes exactly one SCENARIO file");
