@@ -17,6 +17,7 @@ int RunChaincodeCommand(const std::vector<std::string>& args);
 int RunOrdererCommand(const std::vector<std::string>& args);
 int RunPeerCommand(const std::vector<std::string>& args);
 int RunScenarioCommand(const std::vector<std::string>& args);
+int RunTraceCommand(const std::vector<std::string>& args);
 int RunUpCommand(const std::vector<std::string>& args);
 int RunDownCommand(const std::vector<std::string>& args);
 int RunStatusCommand(const std::vector<std::string>& args);
@@ -39,6 +40,7 @@ const CommandFamily kFamilies[] = {
     {"scenario", "check a scenario file and list what it describes", loom::ctl::RunScenarioCommand},
     {"orderer", "administer a running loom-orderer: join channels, list them", loom::ctl::RunOrdererCommand},
     {"peer", "administer a running loom-peer: join channels, list them", loom::ctl::RunPeerCommand},
+    {"trace", "record, show, export and summarise transaction traces (Table 1)", loom::ctl::RunTraceCommand},
     {"up", "start a scenario's network in a workspace (crypto, configs, nodes, chaincodes)", loom::ctl::RunUpCommand},
     {"down", "stop a workspace's nodes (keeps data; --purge deletes the workspace)", loom::ctl::RunDownCommand},
     {"status", "every node of the running workspace: state, heights, Raft, CPU, RSS", loom::ctl::RunStatusCommand},
