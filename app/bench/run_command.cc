@@ -1,0 +1,343 @@
+#include "app/bench/run_command.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <random>
+
+#include "app/bench/bench_target.h"
+#include "app/bench/compare.h"
+#include "app/bench/crypto_ceiling.h"
+#include "app/bench/engine.h"
+#include "app/bench/node_sampler.h"
+#include "app/bench/report.h"
+#include "app/bench/workload.h"
+#include "app/lab/workspace.h"
+
+namespace loom::bench {
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+// The workload named by a scenario's workload block (chaincode + function).
+std::string WorkloadNameOf(const config::Workload& workload) {
+  const std::map<std::pair<std::string, std::string>, std::string> names = {
+      {{"assets", "CreateAsset"}, "assets-create"}, {{"assets", "TransferAsset"}, "assets-transfer"},
+      {{"assets", "ReadAsset"}, "assets-read"},     {{"counter", "Increment"}, "counter-increment"},
+      {{"fabcoin", "MINT"}, "fabcoin-mint"},        {{"fabcoin", "SPEND"}, "fabcoin-spend"}};
+  auto it = names.find({workload.chaincode, workload.function});
+  return it == names.end() ? std::string() : it->second;
+}
+
+struct RunArgs {
+  std::string target;
+  std::string workload, channel, org, user, report_dir;
+  std::optional<double> rate;
+  std::optional<uint32_t> in_flight, clients;
+  std::optional<Nanos> duration, timeout;
+  std::optional<uint64_t> keys, seed;
+  std::optional<double> zipf;
+  std::optional<std::pair<double, double>> hotset;
+  std::string profile;
+  Mode mode = Mode::kEndToEnd;
+  double ceiling_seconds = 0.5;
+  bool json = false;
+};
+
+Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
+  auto number = [](const std::string& flag, const std::string& text) -> Result<double> {
+    char* end = nullptr;
+    double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || value < 0) {
+      return Status::InvalidArgument(flag + ": \"" + text + "\" is not a number >= 0");
+    }
+    return value;
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto value = [&]() -> Result<std::string> {
+      if (i + 1 >= args.size()) return Status::InvalidArgument(arg + " needs a value");
+      return args[++i];
+    };
+    if (arg == "--endorse-only")
+      out->mode = Mode::kEndorseOnly;
+    else if (arg == "--order-only")
+      out->mode = Mode::kOrderOnly;
+    else if (arg == "--validate-only")
+      out->mode = Mode::kValidateOnly;
+    else if (arg == "--json")
+      out->json = true;
+    else if (arg == "--workload") {
+      LOOM_ASSIGN_OR_RETURN(out->workload, value());
+    } else if (arg == "--channel") {
+      LOOM_ASSIGN_OR_RETURN(out->channel, value());
+    } else if (arg == "--org") {
+      LOOM_ASSIGN_OR_RETURN(out->org, value());
+    } else if (arg == "--user") {
+      LOOM_ASSIGN_OR_RETURN(out->user, value());
+    } else if (arg == "--report") {
+      LOOM_ASSIGN_OR_RETURN(out->report_dir, value());
+    } else if (arg == "--profile") {
+      LOOM_ASSIGN_OR_RETURN(out->profile, value());
+    } else if (arg == "--rate" || arg == "--in-flight" || arg == "--clients" || arg == "--keys" ||
+               arg == "--zipf" || arg == "--seed" || arg == "--ceiling-seconds") {
+      LOOM_ASSIGN_OR_RETURN(std::string text, value());
+      LOOM_ASSIGN_OR_RETURN(double v, number(arg, text));
+      if (arg == "--rate")
+        out->rate = v;
+      else if (arg == "--in-flight")
+        out->in_flight = static_cast<uint32_t>(v);
+      else if (arg == "--clients")
+        out->clients = static_cast<uint32_t>(v);
+      else if (arg == "--keys")
+        out->keys = static_cast<uint64_t>(v);
+      else if (arg == "--zipf")
+        out->zipf = v;
+      else if (arg == "--seed")
+        out->seed = static_cast<uint64_t>(v);
+      else
+        out->ceiling_seconds = v;
+    } else if (arg == "--hotset") {
+      LOOM_ASSIGN_OR_RETURN(std::string text, value());
+      size_t colon = text.find(':');
+      if (colon == std::string::npos)
+        return Status::InvalidArgument("--hotset is FRACTION:PROBABILITY, e.g. 0.1:0.9");
+      LOOM_ASSIGN_OR_RETURN(double fraction, number(arg, text.substr(0, colon)));
+      LOOM_ASSIGN_OR_RETURN(double probability, number(arg, text.substr(colon + 1)));
+      out->hotset = std::make_pair(fraction, probability);
+    } else if (arg == "--duration" || arg == "--timeout") {
+      LOOM_ASSIGN_OR_RETURN(std::string text, value());
+      Result<Nanos> d = ParseDuration(text);
+      if (!d.ok()) return d.status().WithContext(arg);
+      (arg == "--duration" ? out->duration : out->timeout) = *d;
+    } else if (!arg.starts_with("--") && out->target.empty()) {
+      out->target = arg;
+    } else {
+      return Status::InvalidArgument("unknown argument \"" + arg + "\"");
+    }
+  }
+  if (out->target.empty()) return Status::InvalidArgument("run needs a WORKSPACE folder or a SCENARIO.yaml");
+  if (out->rate && out->in_flight)
+    return Status::InvalidArgument("--rate (open loop) and --in-flight (closed loop) exclude each other");
+  if (out->zipf && out->hotset) return Status::InvalidArgument("--zipf and --hotset exclude each other");
+  return Status::Ok();
+}
+
+// A one-line progress report: a bar on a terminal, a plain line a second otherwise.
+class ProgressPrinter {
+ public:
+  ProgressPrinter() : terminal_(isatty(STDERR_FILENO) == 1) {}
+  void operator()(const Progress& p) {
+    if (!terminal_) {
+      int second = static_cast<int>(p.elapsed_s);
+      if (second == last_second_) return;
+      last_second_ = second;
+      std::fprintf(stderr, "%6.1fs sent %lu done %lu valid %lu invalid %lu failed %lu late %lu%s\n",
+                   p.elapsed_s, static_cast<unsigned long>(p.sent), static_cast<unsigned long>(p.done),
+                   static_cast<unsigned long>(p.valid), static_cast<unsigned long>(p.invalid),
+                   static_cast<unsigned long>(p.failed), static_cast<unsigned long>(p.late),
+                   p.draining ? " (draining)" : "");
+      return;
+    }
+    constexpr int kWidth = 30;
+    int filled = p.duration_s > 0 ? static_cast<int>(kWidth * std::min(1.0, p.elapsed_s / p.duration_s)) : 0;
+    std::string bar(static_cast<size_t>(filled), '#');
+    bar.resize(kWidth, '.');
+    std::fprintf(stderr, "\r[%s] %5.1f/%.0fs sent %lu valid %lu invalid %lu failed %lu late %lu%s   ",
+                 bar.c_str(), p.elapsed_s, p.duration_s, static_cast<unsigned long>(p.sent),
+                 static_cast<unsigned long>(p.valid), static_cast<unsigned long>(p.invalid),
+                 static_cast<unsigned long>(p.failed), static_cast<unsigned long>(p.late),
+                 p.draining ? " draining" : "");
+  }
+  void Done() {
+    if (terminal_) std::fputc('\n', stderr);
+  }
+
+ private:
+  bool terminal_;
+  int last_second_ = -1;
+};
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "loom-bench: %s\n", status.ToString().c_str());
+  return kExitFailed;
+}
+
+}  // namespace
+
+int RunCommand(const std::vector<std::string>& args) {
+  RunArgs run;
+  if (Status parsed = ParseRunArgs(args, &run); !parsed.ok()) {
+    std::fprintf(stderr, "loom-bench run: %s\n", parsed.message().c_str());
+    return kExitUsage;
+  }
+  if (run.mode == Mode::kValidateOnly) {
+    std::fprintf(
+        stderr,
+        "loom-bench run: --validate-only is not available yet (pre-built blocks fed to a committing peer); "
+        "use --endorse-only, --order-only or the end-to-end mode\n");
+    return kExitUsage;
+  }
+  std::string ext = std::filesystem::path(run.target).extension().string();
+  if (ext == ".yaml" || ext == ".yml") {
+    std::fprintf(
+        stderr,
+        "loom-bench run: starting a network from a scenario needs the lab's network controller; bring it up "
+        "with `loomctl up %s` and pass its workspace folder\n",
+        run.target.c_str());
+    return kExitUsage;
+  }
+  Result<lab::Workspace> workspace = lab::Workspace::Open(run.target);
+  if (!workspace.ok()) return Fail(workspace.status());
+  const config::Scenario& scenario = workspace->scenario();
+  config::Workload defaults = scenario.workload.value_or(config::Workload{});
+
+  // Scenario defaults, then the command line.
+  std::string workload_name = !run.workload.empty() ? run.workload : WorkloadNameOf(defaults);
+  if (workload_name.empty()) {
+    std::fprintf(
+        stderr,
+        "loom-bench run: --workload is needed (the scenario has no workload block loom-bench knows)\n");
+    return kExitUsage;
+  }
+  std::string chaincode = ChaincodeOf(workload_name);
+  if (chaincode.empty()) return Fail(MakeWorkload(workload_name, {}).status());
+  std::string channel = run.channel;
+  if (channel.empty() && !defaults.channel.empty() && defaults.chaincode == chaincode)
+    channel = defaults.channel;
+  if (channel.empty()) {
+    for (const config::Chaincode& cc : scenario.chaincodes) {
+      if (cc.name == chaincode) {
+        channel = cc.channel;
+        break;
+      }
+    }
+  }
+  if (channel.empty()) {
+    std::fprintf(stderr,
+                 "loom-bench run: the scenario defines no chaincode \"%s\" (workload %s); give --channel\n",
+                 chaincode.c_str(), workload_name.c_str());
+    return kExitUsage;
+  }
+  std::string org = !run.org.empty() ? run.org : defaults.org;
+  if (org.empty()) {
+    const config::Channel* found = config::FindChannel(scenario, channel);
+    if (found != nullptr && !found->orgs.empty()) org = found->orgs.front();
+  }
+  std::string user = !run.user.empty() ? run.user : (!defaults.user.empty() ? defaults.user : "User1");
+  Result<std::shared_ptr<protocol::Signer>> signer = workspace->Signer(org, user);
+  if (!signer.ok()) return Fail(signer.status());
+  Result<ResolvedTarget> resolved = ResolveTarget(workspace->Endpoints(), channel, chaincode, *signer);
+  if (!resolved.ok()) return Fail(resolved.status());
+
+  EngineOptions options;
+  options.mode = run.mode;
+  options.loop = run.in_flight ? config::LoadMode::kClosed
+                 : run.rate    ? config::LoadMode::kOpen
+                               : defaults.mode;
+  options.in_flight = run.in_flight.value_or(defaults.in_flight);
+  double rate = run.rate.value_or(defaults.rate);
+  options.profile = RateProfile::Fixed(rate);
+  if (!run.profile.empty()) {
+    Result<RateProfile> profile = ParseRateProfile(run.profile, rate);
+    if (!profile.ok()) {
+      std::fprintf(stderr, "loom-bench run: %s\n", profile.status().message().c_str());
+      return kExitUsage;
+    }
+    options.profile = *profile;
+    options.loop = config::LoadMode::kOpen;
+  }
+  options.duration = run.duration.value_or(std::chrono::duration_cast<Nanos>(defaults.duration));
+  options.clients = run.clients.value_or(std::max<uint32_t>(defaults.clients, 8));
+  options.keys = defaults.keys;
+  if (run.keys) options.keys.count = *run.keys;
+  if (run.zipf) {
+    options.keys.distribution = config::KeyDistribution::kZipf;
+    options.keys.zipf_s = *run.zipf;
+  }
+  if (run.hotset) {
+    options.keys.distribution = config::KeyDistribution::kHotset;
+    options.keys.hot_fraction = run.hotset->first;
+    options.keys.hot_probability = run.hotset->second;
+  }
+  options.seed = run.seed.value_or(1);
+  if (run.timeout) options.tx_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*run.timeout);
+
+  WorkloadOptions workload_options;
+  workload_options.run_id = std::to_string(std::random_device{}());
+  workload_options.key_count = options.keys.count;
+  workload_options.state_dir = workspace->dir() + "/bench";
+  Result<std::unique_ptr<Workload>> workload = MakeWorkload(workload_name, workload_options);
+  if (!workload.ok()) return Fail(workload.status());
+
+  std::fprintf(stderr, "measuring the crypto ceiling (%.1f s sign + %.1f s verify on every core)...\n",
+               run.ceiling_seconds, run.ceiling_seconds);
+  Result<CryptoRates> crypto = MeasureCryptoRates(0, run.ceiling_seconds);
+  if (!crypto.ok()) return Fail(crypto.status());
+
+  std::vector<NodeToSample> nodes;
+  for (const lab::NodeSpec& node : workspace->nodes()) nodes.push_back({node.info.fqdn, node.pid_file});
+  NodeSampler sampler(std::move(nodes));
+  ProgressPrinter printer;
+  Engine engine(resolved->target, options);
+  Result<RunResult> result = engine.Run(**workload, [&](const Progress& progress) {
+    sampler.Tick();
+    printer(progress);
+  });
+  printer.Done();
+  if (!result.ok()) return Fail(result.status());
+
+  RunDescription description;
+  description.workload = workload_name;
+  description.target = workspace->dir();
+  description.mode = run.mode;
+  description.options = options;
+  description.network = resolved->target;
+  description.network.signer.reset();
+  description.committing_peers = resolved->committing_peers;
+  Report report = BuildReport(description, std::move(*result), sampler.Finish(), *crypto);
+  if (!run.report_dir.empty()) {
+    if (Status written = WriteReport(report, run.report_dir); !written.ok()) return Fail(written);
+    std::fprintf(stderr, "report: %s/report.json, latencies.csv, report.html\n", run.report_dir.c_str());
+  }
+  if (run.json) {
+    std::cout << ReportToJson(report).dump(2) << "\n";
+  } else {
+    std::cout << ReportSummaryText(report);
+  }
+  return 0;
+}
+
+int CompareCommand(const std::vector<std::string>& args) {
+  std::vector<std::string> paths;
+  bool json = false;
+  for (const std::string& arg : args) {
+    if (arg == "--json")
+      json = true;
+    else
+      paths.push_back(arg);
+  }
+  if (paths.size() != 2) {
+    std::fprintf(stderr, "loom-bench compare: needs two reports, A and B (folders or report.json files)\n");
+    return kExitUsage;
+  }
+  Result<nlohmann::json> a = LoadReportJson(paths[0]);
+  if (!a.ok()) return Fail(a.status());
+  Result<nlohmann::json> b = LoadReportJson(paths[1]);
+  if (!b.ok()) return Fail(b.status());
+  std::vector<ComparisonRow> rows = CompareReports(*a, *b);
+  if (json) {
+    std::cout << ComparisonJson(rows, paths[0], paths[1]).dump(2) << "\n";
+  } else {
+    std::cout << ComparisonText(rows, paths[0], paths[1]);
+  }
+  return 0;
+}
+
+}  // namespace loom::bench
