@@ -26,6 +26,12 @@ int RunKillCommand(const std::vector<std::string>& args);
 int RunPauseCommand(const std::vector<std::string>& args);
 int RunResumeCommand(const std::vector<std::string>& args);
 int RunRestartCommand(const std::vector<std::string>& args);
+int RunInvokeCommand(const std::vector<std::string>& args);
+int RunQueryCommand(const std::vector<std::string>& args);
+int RunBlocksCommand(const std::vector<std::string>& args);
+int RunTxCommand(const std::vector<std::string>& args);
+int RunExplainCommand(const std::vector<std::string>& args);
+int RunAttachCommand(const std::vector<std::string>& args);
 }  // namespace loom::ctl
 
 namespace {
@@ -50,6 +56,12 @@ const CommandFamily kFamilies[] = {
     {"resume", "SIGCONT a paused node", loom::ctl::RunResumeCommand},
     {"restart", "restart a node from its data and wait until it is healthy", loom::ctl::RunRestartCommand},
     {"chaincode", "package, install, approve and commit chaincode", loom::ctl::RunChaincodeCommand},
+    {"invoke", "invoke chaincode: endorse by policy, order, wait for the commit", loom::ctl::RunInvokeCommand},
+    {"query", "query chaincode at one peer (nothing is ordered)", loom::ctl::RunQueryCommand},
+    {"blocks", "list a channel's blocks and their transactions", loom::ctl::RunBlocksCommand},
+    {"tx", "everything the ledger says about one transaction", loom::ctl::RunTxCommand},
+    {"explain", "why a transaction is invalid (MVCC key, phantom, missing endorsements)", loom::ctl::RunExplainCommand},
+    {"attach", "inspect any Fabric network from its connection profile", loom::ctl::RunAttachCommand},
 };
 
 void PrintUsage(std::FILE* out) {
