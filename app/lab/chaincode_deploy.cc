@@ -117,8 +117,10 @@ Result<std::string> DeployChaincodePackage(const Workspace& workspace, const con
     return Status::NotFound("chaincode " + chaincode.name + ": the network has no channel '" +
                             chaincode.channel + "'");
   }
-  LOOM_ASSIGN_OR_RETURN(lifecycle::ParsedPackage parsed, lifecycle::ParsePackage(package_bytes));
-  const std::string package_id = parsed.id;
+  // The workspace labels its packages (chaincode_deploy_package.h), so the
+  // id needs no unpacking of a possibly large package.
+  const std::string label = PackageLabel(chaincode);
+  const std::string package_id = lifecycle::PackageId(label, package_bytes);
 
   std::vector<ChannelPeer> peers;
   const NodeSpec* orderer = nullptr;
@@ -138,7 +140,7 @@ Result<std::string> DeployChaincodePackage(const Workspace& workspace, const con
   }
   const std::string what = "deploying " + chaincode.name + " " + chaincode.version + " on " + channel->name;
 
-  Report(options, "installing " + package_id + " on " + std::to_string(peers.size()) + " peers");
+  Report(options, "installing " + label + " on " + std::to_string(peers.size()) + " peers");
   LOOM_RETURN_IF_ERROR(InstallWhereMissing(peers, package_bytes, package_id).WithContext(what));
 
   Result<::lifecycle::QueryChaincodeDefinitionResult> committed = client::QueryCommittedDefinition(
@@ -176,51 +178,48 @@ Result<std::string> DeployChaincodePackage(const Workspace& workspace, const con
   orderer_endpoint.address = orderer->listen_address;
   std::shared_ptr<grpc::Channel> orderer_channel = client::Dial(orderer_endpoint);
 
-  // Approvals: one per member org, all in flight together (one block).
-  Report(options, "approving for " + std::to_string(channel->orgs.size()) + " orgs");
-  const ChannelPeer& watched = peers.front();
-  LOOM_ASSIGN_OR_RETURN(
-      std::unique_ptr<client::CommitWatcher> approvals_watcher,
-      client::CommitWatcher::Start(watched.channel, channel->name, *watched.admin, kCallTimeout));
-  std::vector<std::string> approval_ids;
-  std::vector<const ChannelPeer*> one_per_org;
-  for (const std::string& org : channel->orgs) {
-    const ChannelPeer* endorser = nullptr;
-    for (const ChannelPeer& peer : peers) {
-      if (peer.spec->info.org == org) {
-        endorser = &peer;
-        break;
-      }
-    }
-    if (endorser == nullptr) continue;  // an org without peers cannot approve; the policy decides
-    one_per_org.push_back(endorser);
-    LOOM_ASSIGN_OR_RETURN(client::SignedProposal approve,
-                          client::ApproveForMyOrgProposal(*endorser->admin, channel->name, definition));
-    const std::string step = what + ": approving for " + org;
-    LOOM_ASSIGN_OR_RETURN(common::Envelope envelope,
-                          EndorseAndAssemble(approve, {endorser}, *endorser->admin, step));
-    LOOM_RETURN_IF_ERROR(BroadcastTo(orderer_channel, *orderer, envelope, step));
-    approval_ids.push_back(approve.tx_id);
-  }
-  for (const std::string& tx_id : approval_ids) {
-    LOOM_RETURN_IF_ERROR(
-        ExpectValid(*approvals_watcher, tx_id, what + ": approval", watched.spec->info.fqdn));
-  }
-
-  // The commit, endorsed by a peer of every member org, watched on every peer.
-  Report(options, "committing the definition");
+  // Watch every peer before anything is broadcast, so no commit is missed.
   std::vector<std::unique_ptr<client::CommitWatcher>> watchers;
   for (const ChannelPeer& peer : peers) {
     LOOM_ASSIGN_OR_RETURN(
         auto watcher, client::CommitWatcher::Start(peer.channel, channel->name, *peer.admin, kCallTimeout));
     watchers.push_back(std::move(watcher));
   }
+
+  // Approvals, one per member org, endorsed at EVERY peer of the org: each
+  // peer records the package it will run when it simulates the approval
+  // (Loom keeps that choice peer-local), so the approval need not be
+  // committed before the definition is — both go in one block.
+  Report(options, "approving for " + std::to_string(channel->orgs.size()) + " orgs and committing");
+  std::vector<std::string> approval_ids;
+  std::vector<const ChannelPeer*> one_per_org;
+  for (const std::string& org : channel->orgs) {
+    std::vector<const ChannelPeer*> org_peers;
+    for (const ChannelPeer& peer : peers) {
+      if (peer.spec->info.org == org) org_peers.push_back(&peer);
+    }
+    if (org_peers.empty()) continue;  // an org without peers cannot approve; the policy decides
+    one_per_org.push_back(org_peers.front());
+    const protocol::Signer& admin = *org_peers.front()->admin;
+    LOOM_ASSIGN_OR_RETURN(client::SignedProposal approve,
+                          client::ApproveForMyOrgProposal(admin, channel->name, definition));
+    const std::string step = what + ": approving for " + org;
+    LOOM_ASSIGN_OR_RETURN(common::Envelope envelope, EndorseAndAssemble(approve, org_peers, admin, step));
+    LOOM_RETURN_IF_ERROR(BroadcastTo(orderer_channel, *orderer, envelope, step));
+    approval_ids.push_back(approve.tx_id);
+  }
+
+  // The commit, endorsed by a peer of every member org.
   const ChannelPeer& committer = *one_per_org.front();
   LOOM_ASSIGN_OR_RETURN(client::SignedProposal commit,
                         client::CommitDefinitionProposal(*committer.admin, channel->name, definition));
   LOOM_ASSIGN_OR_RETURN(common::Envelope envelope,
                         EndorseAndAssemble(commit, one_per_org, *committer.admin, what + ": commit"));
   LOOM_RETURN_IF_ERROR(BroadcastTo(orderer_channel, *orderer, envelope, what + ": commit"));
+  for (const std::string& tx_id : approval_ids) {
+    LOOM_RETURN_IF_ERROR(
+        ExpectValid(*watchers.front(), tx_id, what + ": approval", peers.front().spec->info.fqdn));
+  }
   for (size_t i = 0; i < peers.size(); ++i) {
     LOOM_RETURN_IF_ERROR(
         ExpectValid(*watchers[i], commit.tx_id, what + ": commit", peers[i].spec->info.fqdn));

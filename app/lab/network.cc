@@ -173,11 +173,13 @@ Result<Network> Network::Up(const Workspace& workspace, const UpOptions& options
   if (!ok.ok()) return CleanUpAfter(ok, started);
 
   Network network(workspace);
+  network.progress_ = options.progress;
   for (const config::Chaincode& chaincode : workspace.scenario().chaincodes) {
     progress("deploying chaincode " + chaincode.name + " on " + chaincode.channel);
     Result<std::string> deployed = network.DeployChaincode(chaincode);
     if (!deployed.ok()) return CleanUpAfter(deployed.status(), started);
   }
+  network.progress_ = nullptr;
   progress("ready");
   return network;
 }
@@ -327,7 +329,9 @@ Result<std::string> Network::DeployChaincode(const config::Chaincode& chaincode)
     LOOM_RETURN_IF_ERROR(WriteFileAtomically(file, built));
     package = std::move(built);
   }
-  return DeployChaincodePackage(workspace_, chaincode, *package);
+  DeployOptions options;
+  options.progress = progress_;
+  return DeployChaincodePackage(workspace_, chaincode, *package, options);
 }
 
 Result<std::string> Network::RaftLeader() const {

@@ -94,6 +94,7 @@ class Network {
   explicit Network(Workspace workspace) : workspace_(std::move(workspace)) {}
 
   Workspace workspace_;
+  std::function<void(std::string_view)> progress_;  // Up's, while it deploys
 };
 
 }  // namespace loom::lab

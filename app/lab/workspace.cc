@@ -1,6 +1,7 @@
 #include "app/lab/workspace.h"
 
 #include <filesystem>
+#include <future>
 #include <system_error>
 #include <thread>
 
@@ -193,13 +194,21 @@ Result<Workspace> Workspace::Prepare(const std::string& scenario_file, const std
   workspace.scenario_ = scenario;
   workspace.nodes_ = BuildNodes(scenario, record, folder);
 
-  Result<cryptogen::GenerateSummary> crypto =
-      cryptogen::GenerateCrypto(WithDefaultUsers(scenario), workspace.crypto_dir());
-  if (!crypto.ok())
-    return crypto.status().WithContext("generating crypto material in " + workspace.crypto_dir());
-  LOOM_RETURN_IF_ERROR(WriteGenesisBlocks(workspace));
-  LOOM_RETURN_IF_ERROR(WriteNodeConfigs(workspace));
-  LOOM_RETURN_IF_ERROR(WritePackages(workspace, scenario_file));
+  // Packaging a native chaincode compresses its whole executable: let it
+  // run beside the crypto material, the genesis blocks and the configs.
+  std::future<Status> packages = std::async(
+      std::launch::async, [&workspace, &scenario_file] { return WritePackages(workspace, scenario_file); });
+  Status written = [&]() -> Status {
+    Result<cryptogen::GenerateSummary> crypto =
+        cryptogen::GenerateCrypto(WithDefaultUsers(scenario), workspace.crypto_dir());
+    if (!crypto.ok())
+      return crypto.status().WithContext("generating crypto material in " + workspace.crypto_dir());
+    LOOM_RETURN_IF_ERROR(WriteGenesisBlocks(workspace));
+    return WriteNodeConfigs(workspace);
+  }();
+  Status packaged = packages.get();
+  LOOM_RETURN_IF_ERROR(written);
+  LOOM_RETURN_IF_ERROR(packaged);
   LOOM_RETURN_IF_ERROR(
       WriteIfChanged(workspace.ConnectionProfileFile(false), ConnectionProfileYaml(workspace)));
   LOOM_RETURN_IF_ERROR(

@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kCallTimeout{30000};
 constexpr std::chrono::seconds kCommitTimeout{30};
+constexpr std::chrono::milliseconds kBroadcastTimeout{5000};
 
 std::shared_ptr<grpc::Channel> DialNode(const NodeSpec& node) {
   client::Endpoint endpoint;
@@ -29,16 +30,12 @@ bool Serves(const NodeSpec& node, const std::string& channel) {
 Result<client::TxCommit> Invoke(const Workspace& workspace, const std::string& channel,
                                 const std::string& chaincode, const std::vector<std::string>& args) {
   std::vector<const NodeSpec*> peers;
-  const NodeSpec* orderer = nullptr;
+  std::vector<const NodeSpec*> orderers;
   for (const NodeSpec& node : workspace.nodes()) {
     if (!Serves(node, channel)) continue;
-    if (node.info.kind == config::NodeKind::kPeer) {
-      peers.push_back(&node);
-    } else if (orderer == nullptr) {
-      orderer = &node;
-    }
+    (node.info.kind == config::NodeKind::kPeer ? peers : orderers).push_back(&node);
   }
-  if (peers.empty() || orderer == nullptr) return Status::NotFound("no peers or orderer on " + channel);
+  if (peers.empty() || orderers.empty()) return Status::NotFound("no peers or orderer on " + channel);
   LOOM_ASSIGN_OR_RETURN(std::shared_ptr<protocol::Signer> user,
                         workspace.Signer(peers.front()->info.org, "User1"));
   client::ProposalRequest request{channel, chaincode, args, {}, false};
@@ -58,9 +55,20 @@ Result<client::TxCommit> Invoke(const Workspace& workspace, const std::string& c
     responses.push_back(response);
   }
   LOOM_ASSIGN_OR_RETURN(common::Envelope envelope, client::AssembleTransaction(proposal, responses, *user));
-  LOOM_ASSIGN_OR_RETURN(::orderer::BroadcastResponse sent,
-                        client::Broadcast(DialNode(*orderer), envelope, kCallTimeout));
-  if (sent.status() != common::SUCCESS) return Status::Unavailable("broadcast refused: " + sent.info());
+  // The first orderer that takes it (one may be down in a fault test).
+  Status broadcast = Status::Unavailable("no orderer answered");
+  for (const NodeSpec* orderer : orderers) {
+    Result<::orderer::BroadcastResponse> sent =
+        client::Broadcast(DialNode(*orderer), envelope, kBroadcastTimeout);
+    if (!sent.ok()) {
+      broadcast = sent.status();
+      continue;
+    }
+    broadcast = sent->status() == common::SUCCESS ? Status::Ok()
+                                                  : Status::Unavailable("broadcast refused: " + sent->info());
+    break;
+  }
+  LOOM_RETURN_IF_ERROR(broadcast);
   client::TxCommit first;
   for (size_t i = 0; i < watchers.size(); ++i) {
     LOOM_ASSIGN_OR_RETURN(

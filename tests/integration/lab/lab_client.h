@@ -1,6 +1,6 @@
 // A small client for the lab tests: invoke a chaincode on a workspace's
 // channel the way Fabric's SDK does (endorse at every peer of the channel,
-// assemble, broadcast to the first orderer, wait for the commit on every
+// assemble, broadcast to the first orderer that answers, wait for the commit on every
 // peer), and read the result of a query at one peer. Every wait has a deadline.
 #pragma once
 

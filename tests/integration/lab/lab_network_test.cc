@@ -326,7 +326,8 @@ TEST(LabNetworkTest, BadInputsThroughLoomctl) {
 }
 
 // A Raft ordering service of three: one leader, found by RaftLeader; when
-// it is killed another takes over; restarted, it catches up.
+// it is killed another takes over and transactions still commit; restarted,
+// it catches up. Org1 has two peers, both endorsing the deployed chaincode.
 TEST(LabNetworkTest, RaftLeaderFailover) {
   TempDir temp("lab-net");
   const std::string dir = temp.File("ws");
@@ -337,13 +338,15 @@ TEST(LabNetworkTest, RaftLeaderFailover) {
                   "network: labraft\n"
                   "orgs:\n"
                   "  - {name: OrdererOrg, mspid: OrdererMSP, domain: example.com, orderers: [o1, o2, o3]}\n"
-                  "  - {name: Org1, domain: org1.example.com, peers: [peer0]}\n"
+                  "  - {name: Org1, domain: org1.example.com, peers: [peer0, peer1]}\n"
                   "orderer:\n"
                   "  type: raft\n"
                   "  batch_timeout: 200ms\n"
                   "  raft: {tick_interval: 100ms, election_tick: 10, heartbeat_tick: 1}\n"
                   "channels:\n"
-                  "  - {name: ch, orgs: [Org1]}\n")
+                  "  - {name: ch, orgs: [Org1]}\n"
+                  "chaincodes:\n"
+                  "  - {name: counter, path: chaincode/counter, policy: \"OR('Org1MSP.peer')\"}\n")
                   .ok());
   Result<Workspace> workspace = Workspace::Prepare(scenario, dir);
   ASSERT_TRUE(workspace.ok()) << workspace.status().ToString();
@@ -378,6 +381,11 @@ TEST(LabNetworkTest, RaftLeaderFailover) {
   ASSERT_EQ(leaders(after).size(), 1u);
   EXPECT_NE(leaders(after).front(), leader);
   EXPECT_EQ(Find(after, leader)->state, "stopped");
+  // Ordering goes on under the new leader; both peers of Org1 endorse (each
+  // runs the package its approval recorded).
+  Result<client::TxCommit> counted = testing::Invoke(*workspace, "ch", "counter", {"Increment", "k"});
+  ASSERT_TRUE(counted.ok()) << counted.status().ToString();
+  EXPECT_EQ(counted->code, protos::VALID);
 
   ASSERT_TRUE(network->Restart(leader).ok());
   std::vector<NodeStatus> rejoined = StatusWhen(*network, [&](const std::vector<NodeStatus>& nodes) {
