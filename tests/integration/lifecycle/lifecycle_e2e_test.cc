@@ -4,8 +4,13 @@
 // only from the package each org installed and approved. Covers the
 // `loomctl chaincode` subcommands and core/client/lifecycle_client.h, the
 // refusals (non-admin install, corrupt package, a peer whose org approved
-// nothing for the committed sequence) and an upgrade to a new package.
+// nothing for the committed sequence), an upgrade to a new package, and a
+// chaincode-as-a-service package the peer dials.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -16,6 +21,7 @@
 #include "core/client/network_client.h"
 #include "core/lifecycle/package.h"
 #include "core/util/file_util.h"
+#include "tests/integration/orderer/net_util.h"
 #include "tests/integration/peer_e2e/peer_test_network.h"
 #include "tests/support/temp_dir.h"
 
@@ -23,6 +29,37 @@ namespace loom::testing {
 namespace {
 
 constexpr auto kTimeout = std::chrono::milliseconds(30000);
+
+// loom-chaincode-assets serving as a chaincode server (ccaas) at `address`
+// with the package id it registers as; killed and reaped on destruction.
+class ChaincodeServer {
+ public:
+  ChaincodeServer(const std::string& address, const std::string& package_id) {
+    std::vector<std::string> env;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      std::string text = *entry;
+      if (!text.starts_with("CORE_") && !text.starts_with("CHAINCODE_")) env.push_back(text);
+    }
+    env.push_back("CHAINCODE_SERVER_ADDRESS=" + address);
+    env.push_back("CHAINCODE_ID=" + package_id);
+    std::vector<char*> envp;
+    for (std::string& entry : env) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+    std::string binary = ASSETS_CHAINCODE_BIN;
+    char* argv[] = {binary.data(), nullptr};
+    if (posix_spawn(&pid_, binary.c_str(), nullptr, nullptr, argv, envp.data()) != 0) pid_ = -1;
+  }
+  ~ChaincodeServer() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
 
 class LifecycleEndToEnd : public ::testing::Test {
  protected:
@@ -211,6 +248,61 @@ TEST_F(LifecycleEndToEnd, InstallApproveCommitInvokeAndUpgradeToANewPackage) {
     EXPECT_EQ(read.status(), 200) << read.message();
     EXPECT_TRUE(LaunchedFrom(peer, v2)) << "peer " << peer << " did not launch " << v2;
   }
+}
+
+TEST_F(LifecycleEndToEnd, CcaasPackageIsDialledWithItsOwnPolicy) {
+  // A ccaas package names where the chaincode server listens; the server
+  // registers with the package id, so the id comes first.
+  const std::string address = "127.0.0.1:" + std::to_string(PickFreePort());
+  std::string file = dir_.File("assets-ccaas.tar.gz");
+  std::string out = Loomctl({"chaincode", "package", "--type", "ccaas", "--label", "assets-ccaas",
+                             "--address", address, "-o", file});
+  EXPECT_NE(out.find("package id assets-ccaas:"), std::string::npos) << out;
+  std::string id = Install(0, file);
+  ASSERT_FALSE(id.empty());
+  ChaincodeServer server(address, id);
+  ASSERT_GT(server.pid(), 0);
+
+  // Only Org1 installs and approves; an OR policy lets Org1's peer alone
+  // endorse invocations.
+  std::vector<std::string> approve = {"chaincode",    "approve",
+                                      "--orderer",    net_->orderer_address(),
+                                      "--peer",       net_->peer_address(0),
+                                      "--channel",    kTestChannel,
+                                      "--name",       "assets",
+                                      "--version",    "1.0",
+                                      "--sequence",   "1",
+                                      "--package-id", id,
+                                      "--policy",     "OR('Org1MSP.peer','Org2MSP.peer')"};
+  for (const std::string& arg : Admin(0)) approve.push_back(arg);
+  Loomctl(approve);
+  std::vector<std::string> commit = {"chaincode",  "commit",
+                                     "--orderer",  net_->orderer_address(),
+                                     "--peer",     net_->peer_address(0),
+                                     "--peer",     net_->peer_address(1),
+                                     "--channel",  kTestChannel,
+                                     "--name",     "assets",
+                                     "--version",  "1.0",
+                                     "--sequence", "1",
+                                     "--policy",   "OR('Org1MSP.peer','Org2MSP.peer')",
+                                     "--json"};
+  for (const std::string& arg : Admin(0)) commit.push_back(arg);
+  nlohmann::json committed = nlohmann::json::parse(Loomctl(commit), nullptr, false);
+  EXPECT_EQ(committed["validation_code"], "VALID") << committed.dump();
+
+  auto created = net_->Submit(net_->Endorse("assets", {"CreateAsset", "c1", "green", "1", "eve", "9"}, {0}));
+  ASSERT_TRUE(created.ok()) << created.status().ToString() << "\n" << net_->Logs();
+  EXPECT_EQ(created->code, protos::VALID);
+  protos::Response read = net_->Query(0, "assets", {"ReadAsset", "c1"});
+  EXPECT_EQ(read.status(), 200) << read.message();
+  EXPECT_NE(read.payload().find("\"Owner\":\"eve\""), std::string::npos) << read.payload();
+
+  auto admin1 = net_->OrgSigner(0, "Admin").value();
+  auto definition =
+      client::QueryCommittedDefinition(net_->peer_channel(1), *admin1, kTestChannel, "assets", kTimeout);
+  ASSERT_TRUE(definition.ok()) << definition.status().ToString();
+  EXPECT_EQ(definition->validation_parameter(),
+            client::ValidationParameterFor("OR('Org1MSP.peer','Org2MSP.peer')").value());
 }
 
 TEST_F(LifecycleEndToEnd, NonAdminsAndCorruptPackagesAreRefused) {
