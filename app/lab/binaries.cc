@@ -35,6 +35,8 @@ std::string BuildTreePath(const std::string& build, std::string_view name) {
   const std::string text(name);
   if (text == "loom-peer") return build + "/nodes/peer/loom-peer";
   if (text == "loom-orderer") return build + "/nodes/orderer/loom-orderer";
+  if (text == "loom-bench") return build + "/app/bench/loom-bench";
+  if (text == "loomctl") return build + "/app/loomctl/loomctl";
   constexpr std::string_view kChaincodePrefix = "loom-chaincode-";
   if (name.substr(0, kChaincodePrefix.size()) == kChaincodePrefix) {
     return build + "/chaincode/" + text.substr(kChaincodePrefix.size()) + "/" + text;

@@ -50,6 +50,8 @@ const std::string& Usage() {
       "               [--package-id ID] [--init-required] [--validation-plugin P] [options]\n"
       "       loomctl chaincode querycommitted --node HOST:PORT --msp DIR --msp-id ID --channel C --name N "
       "[options]\n"
+      "       loomctl chaincode deploy --name N --version V --type T --path DIR --policy P [--channel C]\n"
+      "               [--sequence S] [--workspace DIR] [--json]\n"
       "  package         write a chaincode package (Fabric's format): native: P is the executable;\n"
       "                  node: P is the folder holding package.json; ccaas: P is a connection.json\n"
       "                  (or give --address HOST:PORT instead)\n"
@@ -60,6 +62,9 @@ const std::string& Usage() {
       "  commit          commit the definition, endorsed by the peers given (enough orgs for the\n"
       "                  channel's LifecycleEndorsement), and wait for the commit\n"
       "  querycommitted  the definition committed on the channel\n"
+      "  deploy          on the running workspace: package, install on the channel's peers, approve\n"
+      "                  for every member org, commit, wait until every peer has it (see loomctl\n"
+      "                  chaincode deploy --help)\n"
       "  --policy P      a signature policy \"AND('Org1MSP.peer','Org2MSP.peer')\" or a channel policy\n"
       "                  path (default /Channel/Application/Endorsement)\n"
       "  --msp DIR, --msp-id ID   the signing identity (MSP folder with signcerts/ and keystore/)\n"
@@ -478,6 +483,9 @@ int QueryCommitted(const std::vector<std::string>& args) {
 
 }  // namespace
 
+// `chaincode deploy` works on a workspace: app/loomctl/chaincode_deploy_command.cc.
+int RunChaincodeDeploy(const std::vector<std::string>& args);
+
 int RunChaincodeCommand(const std::vector<std::string>& args) {
   if (args.empty()) return UsageError("", "give a subcommand");
   const std::string& subcommand = args[0];
@@ -486,13 +494,14 @@ int RunChaincodeCommand(const std::vector<std::string>& args) {
     return 0;
   }
   const std::pair<const char*, int (*)(const std::vector<std::string>&)> subcommands[] = {
-      {"package", Package}, {"install", Install}, {"queryinstalled", QueryInstalled},
-      {"approve", Approve}, {"commit", Commit},   {"querycommitted", QueryCommitted}};
+      {"package", Package},          {"install", Install}, {"queryinstalled", QueryInstalled},
+      {"approve", Approve},          {"commit", Commit},   {"querycommitted", QueryCommitted},
+      {"deploy", RunChaincodeDeploy}};
   for (const auto& [name, run] : subcommands)
     if (subcommand == name) return run(args);
   return UsageError(subcommand,
                     "unknown subcommand (package, install, queryinstalled, approve, commit, "
-                    "querycommitted)");
+                    "querycommitted, deploy)");
 }
 
 }  // namespace loom::ctl

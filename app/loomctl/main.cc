@@ -19,6 +19,7 @@ int RunPeerCommand(const std::vector<std::string>& args);
 int RunScenarioCommand(const std::vector<std::string>& args);
 int RunTraceCommand(const std::vector<std::string>& args);
 int RunUpCommand(const std::vector<std::string>& args);
+int RunRunCommand(const std::vector<std::string>& args);
 int RunDownCommand(const std::vector<std::string>& args);
 int RunStatusCommand(const std::vector<std::string>& args);
 int RunLogsCommand(const std::vector<std::string>& args);
@@ -48,6 +49,7 @@ const CommandFamily kFamilies[] = {
     {"peer", "administer a running loom-peer: join channels, list them", loom::ctl::RunPeerCommand},
     {"trace", "record, show, export and summarise transaction traces (Table 1)", loom::ctl::RunTraceCommand},
     {"up", "start a scenario's network in a workspace (crypto, configs, nodes, chaincodes)", loom::ctl::RunUpCommand},
+    {"run", "run a scenario: its network, its workload (loom-bench) and its fault script", loom::ctl::RunRunCommand},
     {"down", "stop a workspace's nodes (keeps data; --purge deletes the workspace)", loom::ctl::RunDownCommand},
     {"status", "every node of the running workspace: state, heights, Raft, CPU, RSS", loom::ctl::RunStatusCommand},
     {"logs", "print (and follow) a node's log", loom::ctl::RunLogsCommand},
