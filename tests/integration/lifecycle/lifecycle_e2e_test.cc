@@ -20,6 +20,7 @@
 #include "core/client/lifecycle_client.h"
 #include "core/client/network_client.h"
 #include "core/lifecycle/package.h"
+#include "core/lifecycle/package_store.h"
 #include "core/util/file_util.h"
 #include "tests/integration/orderer/net_util.h"
 #include "tests/integration/peer_e2e/peer_test_network.h"
@@ -352,6 +353,57 @@ TEST_F(LifecycleEndToEnd, NonAdminsAndCorruptPackagesAreRefused) {
   auto listed = client::QueryInstalledChaincodes(net_->peer_channel(0), *admin, kTimeout);
   ASSERT_TRUE(listed.ok()) << listed.status().ToString();
   EXPECT_TRUE(listed->empty());
+}
+
+// `loomctl chaincode package` for node folders and ccaas connection files,
+// read back by the peer's package store (no network needed).
+TEST(LoomctlChaincodePackage, NodeFolderAndCcaasConnectionJson) {
+  loom::testing::TempDir dir("loomctl-package");
+  ASSERT_TRUE(MakeDirectories(dir.File("basic/lib")).ok());
+  ASSERT_TRUE(WriteFileAtomically(dir.File("basic/package.json"), "{\"name\":\"basic\"}").ok());
+  ASSERT_TRUE(WriteFileAtomically(dir.File("basic/lib/index.js"), "module.exports = {};").ok());
+  ProcessResult node =
+      RunToCompletion(LOOMCTL_BIN, {"chaincode", "package", "--type", "node", "--label", "basic_1", "--path",
+                                    dir.File("basic"), "-o", dir.File("node.tar.gz")});
+  ASSERT_EQ(node.exit_code, 0) << node.output;
+  auto store = lifecycle::PackageStore::Open(dir.File("store")).value();
+  auto node_id = store->Install(ReadFile(dir.File("node.tar.gz")).value());
+  ASSERT_TRUE(node_id.ok()) << node_id.status().ToString();
+  auto node_spec = store->Launch(*node_id);
+  ASSERT_TRUE(node_spec.ok()) << node_spec.status().ToString();
+  EXPECT_EQ(node_spec->type, lifecycle::PackageType::kNode);
+  EXPECT_TRUE(node_spec->package_dir.ends_with("/src")) << node_spec->package_dir;  // Fabric's layout
+  EXPECT_TRUE(std::filesystem::exists(node_spec->package_dir + "/package.json"));
+  EXPECT_TRUE(std::filesystem::exists(node_spec->package_dir + "/lib/index.js"));
+
+  ASSERT_TRUE(WriteFileAtomically(dir.File("connection.json"),
+                                  "{\"address\":\"cc.org1.example.com:9999\",\"dial_timeout\":\"3s\"}")
+                  .ok());
+  ProcessResult ccaas =
+      RunToCompletion(LOOMCTL_BIN, {"chaincode", "package", "--type", "ccaas", "--label", "ext", "--path",
+                                    dir.File("connection.json"), "-o", dir.File("ccaas.tar.gz")});
+  ASSERT_EQ(ccaas.exit_code, 0) << ccaas.output;
+  auto ccaas_spec = store->Launch(store->Install(ReadFile(dir.File("ccaas.tar.gz")).value()).value());
+  ASSERT_TRUE(ccaas_spec.ok()) << ccaas_spec.status().ToString();
+  ASSERT_TRUE(ccaas_spec->connection.has_value());
+  EXPECT_EQ(ccaas_spec->connection->address, "cc.org1.example.com:9999");
+
+  // Mistakes: a node folder without package.json, both --path and
+  // --address, an unknown type.
+  ProcessResult no_manifest =
+      RunToCompletion(LOOMCTL_BIN, {"chaincode", "package", "--type", "node", "--label", "x", "--path",
+                                    dir.File("basic/lib"), "-o", dir.File("x.tar.gz")});
+  EXPECT_EQ(no_manifest.exit_code, 1) << no_manifest.output;
+  EXPECT_NE(no_manifest.output.find("must hold package.json"), std::string::npos) << no_manifest.output;
+  ProcessResult both = RunToCompletion(
+      LOOMCTL_BIN, {"chaincode", "package", "--type", "ccaas", "--label", "x", "--path",
+                    dir.File("connection.json"), "--address", "h:1", "-o", dir.File("x.tar.gz")});
+  EXPECT_EQ(both.exit_code, 1) << both.output;
+  ProcessResult bad_type = RunToCompletion(
+      LOOMCTL_BIN, {"chaincode", "package", "--type", "golang", "--label", "x", "--path", "p", "-o", "x"});
+  EXPECT_EQ(bad_type.exit_code, 2) << bad_type.output;
+  EXPECT_NE(bad_type.output.find("--type must be native, node or ccaas"), std::string::npos)
+      << bad_type.output;
 }
 
 }  // namespace
