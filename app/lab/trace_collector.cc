@@ -83,7 +83,7 @@ struct TraceCollector::Core {
   TimelineJoiner joiner;                     // guarded by mutex
   std::vector<std::unique_ptr<Node>> nodes;  // the vector is fixed before the threads start
   bool stopping = false;                     // guarded by mutex
-  uint64_t events = 0;                       // guarded by mutex
+  uint64_t events = 0;                       // guarded by mutex; from the nodes, not client spans
   Status store_error;                        // guarded by mutex
 
   std::recursive_mutex listeners_mutex;  // held while callbacks run
@@ -144,6 +144,7 @@ bool TraceCollector::Core::Stream(Node* node, bool* restart_now) {
     status.incarnation = incarnation;
     if (!*restart_now) {
       status.connected = true;
+      status.last_error.clear();
       ++status.connections;
     }
     changed.notify_all();
@@ -161,6 +162,7 @@ bool TraceCollector::Core::Stream(Node* node, bool* restart_now) {
       status.last_sequence = event.sequence();
       status.lost += event.dropped_before();
       ++status.events;
+      ++events;
     }
     OnEvent(std::make_shared<const loom::TraceEvent>(std::move(event)));
     event = loom::TraceEvent();
@@ -169,7 +171,7 @@ bool TraceCollector::Core::Stream(Node* node, bool* restart_now) {
   std::lock_guard lock(mutex);
   node->active.reset();
   node->status.connected = false;
-  if (!*restart_now) {
+  if (!*restart_now && !stopping) {
     node->status.last_error = finished.ok() ? "the node ended the stream" : finished.error_message();
   }
   changed.notify_all();
@@ -187,7 +189,6 @@ void TraceCollector::Core::OnEvent(std::shared_ptr<const loom::TraceEvent> event
   std::vector<TxTimeline> updated;
   {
     std::lock_guard lock(mutex);
-    ++events;
     std::vector<std::string> changed_ids = joiner.Add(std::move(event));
     if (listener_count.load() > 0 && !changed_ids.empty()) updated = joiner.Timelines(changed_ids);
   }

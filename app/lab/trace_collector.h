@@ -65,7 +65,7 @@ struct NodeTraceStatus {
   uint64_t lost = 0;           // sum of dropped_before
   uint64_t connections = 0;    // successful stream starts
   uint64_t restarts_seen = 0;  // incarnation changes after the first connection
-  std::string last_error;      // why the last stream ended or could not start
+  std::string last_error;      // why the last stream ended or could not start; cleared on connecting
 };
 
 // Unsubscribes when destroyed (see the header comment).
@@ -103,7 +103,7 @@ class TraceCollector {
   // The kept timelines of `tx_ids`, in that order.
   std::vector<TxTimeline> Timelines(const std::vector<std::string>& tx_ids) const;
   std::vector<NodeTraceStatus> Nodes() const;
-  uint64_t events_received() const;
+  uint64_t events_received() const;  // from the nodes (client spans not counted)
   uint64_t events_lost() const;
   // The first error of the store (OK when there is none or no store).
   Status store_status() const;

@@ -65,9 +65,14 @@ std::string ScalarText(const Message& message, const FieldDescriptor* field, int
 
 void Flatten(const Message& message, const std::string& prefix, Facts* out) {
   const Reflection* r = message.GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  r->ListFields(message, &fields);  // set fields only, by field number
-  for (const FieldDescriptor* field : fields) {
+  const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
+  for (int f = 0; f < descriptor->field_count(); ++f) {
+    const FieldDescriptor* field = descriptor->field(f);
+    // Fields that are set; and enums even at their zero value, which means
+    // something ("VALID", "REASON_UNSPECIFIED") where a zero count does not.
+    const bool present =
+        field->is_repeated() ? r->FieldSize(message, field) > 0 : r->HasField(message, field);
+    if (!present && (field->is_repeated() || field->cpp_type() != FieldDescriptor::CPPTYPE_ENUM)) continue;
     // Block-level details list their block's transactions: the span is
     // already in each of them, so the list would only repeat the block.
     if (field->name() == "tx_ids") continue;

@@ -57,11 +57,12 @@ loom::TraceEvent MakeClientSpanEvent(const std::string& tx_id, std::string_view 
                                      const Facts& facts = {}, const std::string& node = "client",
                                      const std::string& channel = "");
 
-// The typed detail of `event` flattened to key/value rows (field names, enum
-// names, bytes in hex, nested fields as "outer.inner", repeated values joined
-// by ","; the tx id lists of block-level details are left out — the span is
-// already in each of those transactions), then the event's own facts sorted
-// by key.
+// The typed detail of `event` flattened to key/value rows, by field number:
+// the fields that are set, and every enum (its zero value, "VALID", means
+// something); enum names, bytes in hex, nested fields as "outer.inner",
+// repeated values joined by ","; the tx id lists of block-level details are
+// left out (the span is already in each of those transactions). Then the
+// event's own facts, sorted by key.
 Facts FlattenFacts(const loom::TraceEvent& event);
 
 struct TxSpan {

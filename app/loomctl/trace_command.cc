@@ -275,10 +275,10 @@ int Show(const std::vector<std::string>& args) {
   for (const auto& [peer, code] : timeline.validation_codes) {
     std::printf("  %s=%s", peer.c_str(), lab::ValidationCodeName(code).c_str());
   }
-  std::printf("\n\n%10s %10s  %-8s %-20s %-28s %s\n", "AT_MS", "DUR_MS", "GROUP", "PHASE", "NODE", "FACTS");
+  std::printf("\n\n%10s %10s  %-8s %-23s %-28s %s\n", "AT_MS", "DUR_MS", "GROUP", "PHASE", "NODE", "FACTS");
   const int64_t origin = timeline.first_start();
   for (const lab::TxSpan& span : timeline.spans) {
-    std::printf("%10.3f %10.3f  %-8s %-20s %-28s %s\n",
+    std::printf("%10.3f %10.3f  %-8s %-23s %-28s %s\n",
                 static_cast<double>(span.start_unix_nanos - origin) / 1e6,
                 static_cast<double>(span.duration_nanos()) / 1e6,
                 std::string(lab::PhaseGroupName(span.group)).c_str(),

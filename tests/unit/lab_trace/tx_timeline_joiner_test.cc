@@ -61,6 +61,9 @@ TEST(TimelineJoiner, JoinsAFullFlowWithBlockLevelEventsAndTwoPeers) {
     }
   }
   EXPECT_EQ(block_commits, 2u);
+  // An enum at its zero value is still a fact worth showing.
+  EXPECT_EQ(FactValue(*timeline->Find("MVCC_DONE"), "validation_code"), "VALID");
+  EXPECT_EQ(FactValue(*timeline->Find("MVCC_DONE"), "key"), "<absent>");
   EXPECT_EQ(timeline->validation_code(), protos::VALID);
   EXPECT_EQ(timeline->validation_codes.size(), 2u);
   EXPECT_FALSE(timeline->codes_disagree());
