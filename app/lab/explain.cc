@@ -285,7 +285,7 @@ Result<Explanation> Explain(const LedgerReader& reader, const std::string& tx_id
                         reader.GetBlocks(record.channel, 0, record.block_number));
   if (blocks.empty() || blocks.back().header().number() != record.block_number)
     return Status::Unavailable("the peer did not deliver blocks 0.." + std::to_string(record.block_number));
-  return ExplainInBlocks(blocks, tx_id);
+  return ExplainInBlocks(blocks, record.tx_id);
 }
 
 }  // namespace loom::lab

@@ -108,8 +108,9 @@ Result<Explanation> ExplainInBlocks(const std::vector<common::Block>& blocks, co
 // the state before it (every earlier block and every earlier tx of `block`).
 Result<Explanation> ExplainTx(const LedgerReplay& replay, const common::Block& block, uint32_t index);
 
-// Finds the tx (on `channel`, or on every channel of the reader), reads the
-// blocks up to it and explains it.
+// Finds the tx (on `channel`, or on every channel of the reader; a full id
+// or a unique prefix, as LedgerReader::GetTx), reads the blocks up to it
+// and explains it.
 Result<Explanation> Explain(const LedgerReader& reader, const std::string& tx_id,
                             const std::string& channel = {});
 

@@ -88,6 +88,23 @@ std::string PrincipalMsp(const common::MSPPrincipal& principal) {
   return role.msp_identifier();
 }
 
+// Why a valid endorsement did not satisfy any principal: its org is not in
+// the policy, its role is not the one the policy's principal of its org
+// asks for, or that principal was already satisfied by another endorsement.
+std::string WhyNotUsed(const EndorsementExplanation& e, const common::SignaturePolicyEnvelope& policy,
+                       const std::vector<int>& unsatisfied) {
+  std::string who = e.mspid + (e.role.empty() ? "" : " " + e.role);
+  for (int principal : unsatisfied) {
+    const common::MSPPrincipal& p = policy.identities(principal);
+    if (PrincipalMsp(p) == e.mspid)
+      return "does not satisfy " + protocol::PrincipalToText(p) + " (" + who + ")";
+  }
+  for (const common::MSPPrincipal& p : policy.identities())
+    if (PrincipalMsp(p) == e.mspid)
+      return "not needed: the policy's principals of " + e.mspid + " were already satisfied";
+  return "the policy names no principal of " + e.mspid;
+}
+
 }  // namespace
 
 Result<PolicyExplanation> ExplainEndorsementPolicy(const LedgerReplay& replay, const std::string& envelope,
@@ -142,19 +159,18 @@ Result<PolicyExplanation> ExplainEndorsementPolicy(const LedgerReplay& replay, c
   std::set<int> used;
   for (const policy::RuleOutcome& outcome : result.outcomes())
     if (outcome.satisfied && outcome.identity >= 0) used.insert(outcome.identity);
-  for (size_t i = 0; i < check.counted.size(); ++i) {
-    EndorsementExplanation& e = out.endorsements[check.counted[i].index];
-    e.satisfied_principal = used.count(static_cast<int>(i)) > 0;
-    if (!e.satisfied_principal)
-      e.problem = "satisfies no principal of the policy that was still open (" + e.mspid +
-                  (e.role.empty() ? "" : " " + e.role) + ")";
-  }
+  std::vector<int> unsatisfied = result.UnsatisfiedPrincipals();
   std::set<std::string> needed;
-  for (int principal : result.UnsatisfiedPrincipals()) {
+  for (int principal : unsatisfied) {
     const common::MSPPrincipal& p = in_force.envelope.identities(principal);
     out.unsatisfied_principals.push_back(protocol::PrincipalToText(p));
     std::string msp = PrincipalMsp(p);
     if (!msp.empty()) needed.insert(msp);
+  }
+  for (size_t i = 0; i < check.counted.size(); ++i) {
+    EndorsementExplanation& e = out.endorsements[check.counted[i].index];
+    e.satisfied_principal = used.count(static_cast<int>(i)) > 0;
+    if (!e.satisfied_principal) e.problem = WhyNotUsed(e, in_force.envelope, unsatisfied);
   }
   // Orgs whose principals failed but that the policy could do without are
   // still "needed" only when the policy is not satisfied.

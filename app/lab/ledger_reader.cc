@@ -2,6 +2,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
+
 #include "common/ledger.pb.h"
 #include "core/channelconfig/config_reader.h"
 #include "core/client/proposal.h"
@@ -9,6 +11,7 @@
 #include "core/orderer/seek_envelope.h"
 #include "core/protocol/block.h"
 #include "core/protocol/block_signature.h"
+#include "core/protocol/envelope.h"
 #include "peer/events.grpc.pb.h"
 
 namespace loom::lab {
@@ -194,8 +197,39 @@ Result<TxRecord> LedgerReader::GetTx(const std::string& tx_id, const std::string
     LOOM_ASSIGN_OR_RETURN(uint32_t index, FindTxInBlock(*block, tx_id));
     return DecodeTxRecord(*block, index);
   }
-  return Status::NotFound("transaction " + tx_id + " is not on channel" +
-                          (channels.size() == 1 ? " " : "s ") + (searched.empty() ? "<none>" : searched));
+  std::string where =
+      "channel" + std::string(channels.size() == 1 ? " " : "s ") + (searched.empty() ? "<none>" : searched);
+  if (tx_id.empty() || tx_id.size() >= 64)
+    return Status::NotFound("transaction " + tx_id + " is not on " + where);
+  return GetTxByPrefix(tx_id, channels, where);
+}
+
+Result<TxRecord> LedgerReader::GetTxByPrefix(const std::string& prefix,
+                                             const std::vector<std::string>& channels,
+                                             const std::string& where) const {
+  std::vector<std::pair<common::Block, uint32_t>> matches;
+  std::vector<std::string> ids;
+  for (const std::string& name : channels) {
+    LOOM_ASSIGN_OR_RETURN(std::vector<common::Block> blocks, GetBlocks(name, 0));
+    for (common::Block& block : blocks) {
+      for (int i = 0; i < block.data().data_size(); ++i) {
+        Result<protocol::ParsedEnvelope> parsed = protocol::ParseEnvelopeBytes(block.data().data(i));
+        if (!parsed.ok() || parsed->channel_header.tx_id().rfind(prefix, 0) != 0) continue;
+        const std::string& id = parsed->channel_header.tx_id();
+        if (std::find(ids.begin(), ids.end(), id) != ids.end()) continue;  // a duplicate tx id: the first
+        ids.push_back(id);
+        matches.emplace_back(block, static_cast<uint32_t>(i));
+      }
+    }
+  }
+  if (matches.empty())
+    return Status::NotFound("no transaction on " + where + " has an id starting with " + prefix);
+  if (matches.size() > 1) {
+    std::string list;
+    for (const std::string& id : ids) list += (list.empty() ? "" : ", ") + id;
+    return Status::FailedPrecondition("tx id prefix " + prefix + " is ambiguous: " + list);
+  }
+  return DecodeTxRecord(matches[0].first, matches[0].second);
 }
 
 }  // namespace loom::lab

@@ -92,7 +92,10 @@ class LedgerReader {
   Result<channelconfig::ChannelConfig> GetConfigAt(const std::string& channel, uint64_t number) const;
 
   // The record of `tx_id`, searched on `channel` or, when empty, on every
-  // channel of the endpoints. NotFound naming the channels searched.
+  // channel of the endpoints. An id shorter than 64 characters that is not
+  // found as such is taken as a prefix: the channels' blocks are scanned
+  // for the one transaction whose id starts with it (FailedPrecondition
+  // listing them when several do). NotFound naming the channels searched.
   Result<TxRecord> GetTx(const std::string& tx_id, const std::string& channel = {}) const;
 
   // The channels to search for a transaction: `channel`, or every channel.
@@ -106,6 +109,8 @@ class LedgerReader {
   // qscc `function`(channel, arg) at `peer`: the response payload.
   Result<std::string> Qscc(const PeerEndpoint& peer, const std::string& channel, const std::string& function,
                            const std::string& arg) const;
+  Result<TxRecord> GetTxByPrefix(const std::string& prefix, const std::vector<std::string>& channels,
+                                 const std::string& where) const;
   Result<std::vector<common::Block>> DeliverBlocks(const PeerEndpoint& peer, const std::string& channel,
                                                    uint64_t from, uint64_t to) const;
 

@@ -158,7 +158,7 @@ TEST_F(ExplainTest, PolicyFailureSaysAClientIsNotAPeer) {
   ASSERT_EQ(explained->policy->endorsements.size(), 1u);
   EXPECT_EQ(explained->policy->endorsements[0].role, "client");
   EXPECT_FALSE(explained->policy->endorsements[0].satisfied_principal);
-  EXPECT_THAT(explained->policy->endorsements[0].problem, HasSubstr("client"));
+  EXPECT_EQ(explained->policy->endorsements[0].problem, "does not satisfy 'Org1MSP.peer' (Org1MSP client)");
   EXPECT_THAT(explained->policy->orgs_needed, ElementsAre("Org1MSP", "Org2MSP"));
 }
 
