@@ -56,7 +56,7 @@ struct TraceCollector::Core {
 
   struct Listener : TimelineSubscription {
     Listener(std::shared_ptr<Core> core, TimelineCallback callback)
-        : core(std::move(core)), callback(std::move(callback)) {}
+        : core(std::move(core)), callback(std::make_shared<const TimelineCallback>(std::move(callback))) {}
     ~Listener() override {
       std::lock_guard lock(core->listeners_mutex);
       core->listeners.erase(std::remove(core->listeners.begin(), core->listeners.end(), this),
@@ -64,7 +64,9 @@ struct TraceCollector::Core {
       core->listener_count = core->listeners.size();
     }
     std::shared_ptr<Core> core;
-    TimelineCallback callback;
+    // Shared so that a call in progress keeps it alive when the callback
+    // destroys its own subscription.
+    std::shared_ptr<const TimelineCallback> callback;
   };
 
   explicit Core(TraceCollectorOptions opts) : options(std::move(opts)), joiner(options.joiner) {}
@@ -194,10 +196,14 @@ void TraceCollector::Core::OnEvent(std::shared_ptr<const loom::TraceEvent> event
   }
   if (!updated.empty()) {
     std::lock_guard lock(listeners_mutex);
-    for (Listener* listener : listeners) listener->callback(updated);
+    // A callback may destroy its own (or another) subscription on this
+    // thread: walk a copy and skip listeners that are gone by their turn.
+    std::vector<std::pair<Listener*, std::shared_ptr<const TimelineCallback>>> current;
+    for (Listener* listener : listeners) current.emplace_back(listener, listener->callback);
+    for (const auto& [listener, callback] : current) {
+      if (std::find(listeners.begin(), listeners.end(), listener) != listeners.end()) (*callback)(updated);
+    }
   }
-  // Waiters are woken after the listeners ran: whoever waits for an event
-  // may rely on the listeners having seen it.
   changed.notify_all();
 }
 

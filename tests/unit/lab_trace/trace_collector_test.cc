@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 
 #include "core/trace/observer_service.h"
@@ -232,22 +233,45 @@ TEST(TraceCollector, ListenersGetUpdatesUntilTheirHandleIsDestroyed) {
   auto collector = TraceCollector::Start(EndpointsOf({&node}), FastOptions());
   ASSERT_TRUE(collector.ok());
   std::mutex mutex;
+  std::condition_variable changed;
   std::vector<std::string> seen;
   auto subscription = (*collector)->OnTimelineUpdated([&](const std::vector<TxTimeline>& updated) {
     std::lock_guard lock(mutex);
     for (const TxTimeline& timeline : updated) seen.push_back(timeline.tx_id);
+    changed.notify_all();
   });
   node.Publish(testing::BlockLevel("peer0.org1", loom::TraceEvent::BLOCK_RECEIVED, 1, {"x", "y"}, 1, 1));
-  ASSERT_TRUE(HasSpans(**collector, "y", 1));
   {
-    std::lock_guard lock(mutex);
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_until(lock, SteadyClock::now() + kWait, [&] { return !seen.empty(); }));
     EXPECT_EQ(seen, (std::vector<std::string>{"x", "y"}));
   }
   subscription.reset();
   node.Publish(testing::Endorsed("peer0.org1", "z", 1, 2));
   ASSERT_TRUE(HasSpans(**collector, "z", 1));
+  (*collector)->Stop();  // every callback that was going to run has run
   std::lock_guard lock(mutex);
   EXPECT_EQ(seen.size(), 2u);
+}
+
+TEST(TraceCollector, ACallbackMayUnsubscribeItself) {
+  FakeNode node("peer0.org1");
+  auto collector = TraceCollector::Start(EndpointsOf({&node}), FastOptions());
+  ASSERT_TRUE(collector.ok());
+  std::atomic<int> calls{0};
+  std::unique_ptr<TimelineSubscription> self;
+  std::unique_ptr<TimelineSubscription> other;
+  self = (*collector)->OnTimelineUpdated([&](const std::vector<TxTimeline>&) {
+    ++calls;
+    other.reset();  // the next one in line, before its turn
+    self.reset();   // and this very subscription (its captures are not used after this)
+  });
+  other = (*collector)->OnTimelineUpdated([&](const std::vector<TxTimeline>&) { calls += 100; });
+  node.Publish(testing::Endorsed("peer0.org1", "a", 1, 2));
+  ASSERT_TRUE(HasSpans(**collector, "a", 1));
+  node.Publish(testing::Endorsed("peer0.org1", "b", 1, 2));
+  ASSERT_TRUE(HasSpans(**collector, "b", 1));
+  EXPECT_EQ(calls.load(), 1);
 }
 
 TEST(TraceCollector, StopsPromptlyWhileANodeIsDown) {
