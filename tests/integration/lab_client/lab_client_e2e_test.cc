@@ -71,8 +71,9 @@ struct CommandOutput {
 class LabClientEndToEnd : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto net = PeerTestNetwork::Start("loom_lab_client",
-                                      {{"assets", ASSETS_CHAINCODE_BIN}, {"counter", COUNTER_CHAINCODE_BIN}});
+    auto net = PeerTestNetwork::Start("loom_lab_client", {{"assets", ASSETS_CHAINCODE_BIN},
+                                                          {"counter", COUNTER_CHAINCODE_BIN},
+                                                          {"nondet", NONDET_CHAINCODE_BIN}});
     ASSERT_TRUE(net.ok()) << net.status().ToString();
     net_ = net->release();
     dir_ = new loom::testing::TempDir("lab-client-e2e");
@@ -190,6 +191,14 @@ TEST_F(LabClientEndToEnd, GatewayRefusesWhatFabricWouldRefuse) {
   InvokeOptions options;
   options.peers = {"peer0.org9"};
   EXPECT_TRUE(gateway.Invoke("mychannel", "counter", {"Increment", "x"}, options).status().IsNotFound());
+}
+
+TEST_F(LabClientEndToEnd, GatewayRefusesEndorsementsThatDisagree) {
+  // nondet writes a random value: the two endorsers' results differ.
+  auto invoked = MakeGateway().Invoke("mychannel", "nondet", {"Random", "dice"});
+  ASSERT_FALSE(invoked.ok());
+  EXPECT_THAT(invoked.status().message(), HasSubstr("ProposalResponsePayloads do not match"));
+  EXPECT_THAT(invoked.status().message(), HasSubstr(kPeerNames[1]));
 }
 
 TEST_F(LabClientEndToEnd, ExplainsAForcedMvccConflict) {
