@@ -13,18 +13,32 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A relative symlink to an executable (npm's node_modules/.bin/<tool>)
+// becomes a shell shim that runs its target, as npm's cmd-shim does where
+// links are not available: packages hold regular files only (tar.h).
+std::string ShimFor(const fs::path& link_target) {
+  return "#!/bin/sh\nexec \"$(dirname \"$0\")/" + link_target.generic_string() + "\" \"$@\"\n";
+}
+
 // Every file under `root` as tar entries below `prefix`, in path order (so
-// the same folder always gives the same package bytes).
+// the same folder always gives the same package bytes). Symlinks to files
+// are taken as their target's content (executables: a shim, see above).
 Result<std::vector<lifecycle::TarEntry>> FolderEntries(const std::string& root, const std::string& prefix) {
   std::vector<lifecycle::TarEntry> entries;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
-    std::string relative = fs::relative(it->path(), root, ec).generic_string();
-    LOOM_ASSIGN_OR_RETURN(std::string content, ReadFile(it->path().string()));
+    if (!it->is_regular_file(ec)) continue;  // follows symlinks: a link to a file counts
+    // Lexically: fs::relative would resolve symlinks to their targets' paths.
+    std::string relative = it->path().lexically_relative(root).generic_string();
     auto perms = it->status(ec).permissions();
     bool executable = (perms & fs::perms::owner_exec) != fs::perms::none;
+    std::string content;
+    if (it->is_symlink(ec) && executable && fs::read_symlink(it->path(), ec).is_relative()) {
+      content = ShimFor(fs::read_symlink(it->path(), ec));
+    } else {
+      LOOM_ASSIGN_OR_RETURN(content, ReadFile(it->path().string()));
+    }
     entries.push_back({prefix + relative, std::move(content), executable ? 0755u : 0644u, false});
   }
   if (ec) return Status::IoError("reading folder " + root + ": " + ec.message());

@@ -398,5 +398,45 @@ TEST(LabNetworkTest, RaftLeaderFailover) {
   ASSERT_TRUE(network->Down().ok());
 }
 
+// A fabric-contract-api chaincode (tests/interop's node-assets) deployed
+// unchanged as a node package — its folder with node_modules, as `npm
+// install` leaves it — on a running network, then invoked. Run by ctest as
+// lab_node_chaincode after the interop fixture's `npm ci`, which provides
+// node_modules (LOOM_INTEROP_NPM_DIR); disabled in the plain test list.
+TEST(LabNetworkTest, DISABLED_NodeChaincodeDeploysUnchanged) {
+  const char* npm_dir = std::getenv("LOOM_INTEROP_NPM_DIR");
+  ASSERT_NE(npm_dir, nullptr) << "set LOOM_INTEROP_NPM_DIR to tests/interop's npm folder (after npm ci)";
+  TempDir temp("lab-net");
+  const std::string chaincode_dir = temp.File("node-assets");
+  fs::copy(std::string(LOOM_SOURCE_DIR) + "/tests/interop/chaincode/node-assets", chaincode_dir,
+           fs::copy_options::recursive);
+  fs::copy(std::string(npm_dir) + "/node_modules", chaincode_dir + "/node_modules",
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  const std::string dir = temp.File("ws");
+  NetworkGuard guard(dir);
+  Result<Workspace> workspace = Workspace::Prepare(CopyQuickstart(temp), dir);
+  ASSERT_TRUE(workspace.ok()) << workspace.status().ToString();
+  Result<Network> network = Network::Up(*workspace);
+  ASSERT_TRUE(network.ok()) << network.status().ToString();
+
+  config::Chaincode notes;
+  notes.name = "notes";
+  notes.version = "1.0";
+  notes.type = config::ChaincodeType::kNode;
+  notes.path = chaincode_dir;
+  notes.channel = kChannel;
+  notes.policy = "AND('Org1MSP.peer','Org2MSP.peer')";
+  Result<std::string> package_id = network->DeployChaincode(notes);
+  ASSERT_TRUE(package_id.ok()) << package_id.status().ToString();
+  Result<client::TxCommit> put = testing::Invoke(*workspace, kChannel, "notes", {"Put", "n1", "hello"});
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_EQ(put->code, protos::VALID);
+  Result<std::string> note =
+      testing::Query(*workspace, *workspace->FindNode("peer0.org2"), kChannel, "notes", {"Get", "n1"});
+  ASSERT_TRUE(note.ok()) << note.status().ToString();
+  EXPECT_NE(note->find("hello"), std::string::npos) << *note;
+  EXPECT_NE(note->find("Org1MSP"), std::string::npos) << *note;
+}
+
 }  // namespace
 }  // namespace loom::lab
