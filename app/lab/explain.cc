@@ -1,5 +1,8 @@
 #include "app/lab/explain.h"
 
+#include <cctype>
+
+#include "app/lab/explain_facts.h"
 #include "app/lab/explain_policy.h"
 #include "core/protocol/block.h"
 #include "core/protocol/envelope.h"
@@ -258,12 +261,19 @@ Result<Explanation> ExplainTx(const LedgerReplay& replay, const common::Block& b
                       protocol::ValidationCodeName(earlier->validation_code) + ".";
       }
       break;
-    default: break;
+    default: out.facts = FactsForCode(replay, envelope, out.validation_code, out.block_number); break;
   }
   if (!rwset.ok() && (out.validation_code == protos::MVCC_READ_CONFLICT ||
                       out.validation_code == protos::PHANTOM_READ_CONFLICT))
     out.facts.push_back("the read-write set does not decode: " + rwset.status().message());
-  if (out.summary.empty()) out.summary = out.validation_code_name + ": " + out.meaning + ".";
+  if (out.summary.empty()) {
+    out.summary = out.validation_code_name + ": " + out.meaning + ".";
+    for (std::string fact : out.facts) {
+      if (fact.empty()) continue;
+      fact[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(fact[0])));
+      out.summary += " " + fact + ".";
+    }
+  }
   out.summary = where + " is " + out.validation_code_name + ". " + out.summary;
   return out;
 }

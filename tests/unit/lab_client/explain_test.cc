@@ -224,6 +224,40 @@ TEST_F(ExplainTest, OtherCodesSayWhatTheyMean) {
   EXPECT_THAT(explained->summary, HasSubstr("writes a namespace other than"));
 }
 
+TEST_F(ExplainTest, IllegalWritesetNamesTheNamespacesWritten) {
+  SignedTransaction tx = chain_->Tx("counter", TxRwSet{{}, {}, {{"assets", "a", "1"}}}, chain_->org1_peer());
+  chain_->Append({tx}, {protos::ILLEGAL_WRITESET});
+  Result<Explanation> explained = ExplainInBlocks(chain_->Upto(1), tx.tx_id);
+  ASSERT_TRUE(explained.ok());
+  EXPECT_THAT(explained->facts, ElementsAre("the transaction invokes counter and writes namespaces: assets"));
+}
+
+TEST_F(ExplainTest, InvalidChaincodeSaysWhetherADefinitionWasInForce) {
+  SignedTransaction early =
+      chain_->Tx("assets", TxRwSet{{}, {}, {{"assets", "a", "1"}}}, chain_->org1_peer());
+  chain_->Append({early}, {protos::INVALID_CHAINCODE});
+  Result<Explanation> explained = ExplainInBlocks(chain_->Upto(1), early.tx_id);
+  ASSERT_TRUE(explained.ok());
+  ASSERT_EQ(explained->facts.size(), 1u);
+  EXPECT_THAT(explained->facts[0], HasSubstr("no definition of chaincode assets was in force"));
+  EXPECT_THAT(explained->summary, HasSubstr("No definition of chaincode assets"));
+}
+
+TEST_F(ExplainTest, BadCreatorSignatureChecksTheSignatureAndTheMsp) {
+  SignedTransaction tx = chain_->Tx("counter", TxRwSet{{}, {}, {{"counter", "c", "1"}}}, chain_->org1_peer());
+  common::Envelope envelope;
+  ASSERT_TRUE(envelope.ParseFromString(tx.envelope));
+  std::string* signature = envelope.mutable_signature();
+  (*signature)[signature->size() - 2] ^= 0x01;
+  tx.envelope = envelope.SerializeAsString();
+  chain_->Append({tx}, {protos::BAD_CREATOR_SIGNATURE});
+  Result<Explanation> explained = ExplainInBlocks(chain_->Upto(1), tx.tx_id);
+  ASSERT_TRUE(explained.ok());
+  ASSERT_EQ(explained->facts.size(), 2u);
+  EXPECT_THAT(explained->facts[0], HasSubstr("the creator's signature does not verify"));
+  EXPECT_THAT(explained->facts[1], HasSubstr("is a valid member of its MSP"));
+}
+
 TEST_F(ExplainTest, UnknownTxIsNotFound) {
   SignedTransaction tx = chain_->Tx("counter", TxRwSet{{}, {}, {{"counter", "c", "1"}}}, chain_->org1_peer());
   chain_->Append({tx}, {kValid});
