@@ -461,8 +461,20 @@ Result<RunResult> Engine::Run(Workload& workload, const std::function<void(const
             },
             stream_timeout));
   }
-  if (options_.loop == config::LoadMode::kOpen)
+  if (options_.loop == config::LoadMode::kOpen) {
     state.schedule = IntendedSendTimes(options_.profile, options_.duration);
+  }
+  // Warm-up, not measured: connections up and the chaincode started on every
+  // endorser (its first call launches it), so the first sends do not wait.
+  state.orderer->WaitForConnected(std::chrono::system_clock::now() + options_.call_timeout);
+  if (options_.mode != Mode::kOrderOnly) {
+    KeyGenerator keys(options_.keys, options_.seed);
+    Result<TxRequest> request = workload.Next(0, keys);
+    Result<client::SignedProposal> proposal =
+        request.ok() ? MakeProposal(target_, *request) : Result<client::SignedProposal>(request.status());
+    std::string ignored;
+    if (proposal.ok()) state.EndorseAll(proposal->signed_proposal, &ignored);
+  }
 
   // The measured run.
   {

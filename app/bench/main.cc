@@ -13,7 +13,9 @@ constexpr char kUsage[] =
     "  loom-bench run WORKSPACE|SCENARIO.yaml --workload NAME (--rate R | --in-flight N) --duration D\n"
     "             [--clients C] [--keys K] [--zipf S | --hotset FRACTION:PROBABILITY] [--profile P]\n"
     "             [--endorse-only | --order-only] [--channel C] [--org ORG] [--user USER] [--seed N]\n"
-    "             [--timeout D] [--ceiling-seconds S] [--report DIR] [--json]\n"
+    "             [--timeout D] [--ceiling-seconds S] [--report DIR] [--json] [--no-trace]\n"
+    "             [--workspace DIR] [--down]   (a SCENARIO is brought up in DIR, left running unless "
+    "--down)\n"
     "  loom-bench compare A B [--json]      two reports (folders or report.json) side by side\n"
     "workloads: assets-create assets-transfer assets-read counter-increment fabcoin-mint fabcoin-spend\n"
     "profiles:  fixed[:R]  ramp:FROM-TO  steps:R1xD1,R2xD2,...  (D like 5s, 500ms, 1m)\n";

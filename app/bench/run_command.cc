@@ -16,7 +16,10 @@
 #include "app/bench/engine.h"
 #include "app/bench/node_sampler.h"
 #include "app/bench/report.h"
+#include "app/bench/trace_table1.h"
 #include "app/bench/workload.h"
+#include "app/lab/network.h"
+#include "app/lab/trace_collector.h"
 #include "app/lab/workspace.h"
 
 namespace loom::bench {
@@ -37,7 +40,7 @@ std::string WorkloadNameOf(const config::Workload& workload) {
 
 struct RunArgs {
   std::string target;
-  std::string workload, channel, org, user, report_dir;
+  std::string workload, channel, org, user, report_dir, workspace_dir;
   std::optional<double> rate;
   std::optional<uint32_t> in_flight, clients;
   std::optional<Nanos> duration, timeout;
@@ -48,6 +51,8 @@ struct RunArgs {
   Mode mode = Mode::kEndToEnd;
   double ceiling_seconds = 0.5;
   bool json = false;
+  bool down = false;      // scenario runs: stop the network afterwards
+  bool no_trace = false;  // skip the trace collector (Table 1 from client phases only)
 };
 
 Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
@@ -65,15 +70,21 @@ Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
       if (i + 1 >= args.size()) return Status::InvalidArgument(arg + " needs a value");
       return args[++i];
     };
-    if (arg == "--endorse-only")
+    if (arg == "--endorse-only") {
       out->mode = Mode::kEndorseOnly;
-    else if (arg == "--order-only")
+    } else if (arg == "--order-only") {
       out->mode = Mode::kOrderOnly;
-    else if (arg == "--validate-only")
+    } else if (arg == "--validate-only") {
       out->mode = Mode::kValidateOnly;
-    else if (arg == "--json")
+    } else if (arg == "--json") {
       out->json = true;
-    else if (arg == "--workload") {
+    } else if (arg == "--down") {
+      out->down = true;
+    } else if (arg == "--no-trace") {
+      out->no_trace = true;
+    } else if (arg == "--workspace") {
+      LOOM_ASSIGN_OR_RETURN(out->workspace_dir, value());
+    } else if (arg == "--workload") {
       LOOM_ASSIGN_OR_RETURN(out->workload, value());
     } else if (arg == "--channel") {
       LOOM_ASSIGN_OR_RETURN(out->channel, value());
@@ -184,17 +195,39 @@ int RunCommand(const std::vector<std::string>& args) {
         "use --endorse-only, --order-only or the end-to-end mode\n");
     return kExitUsage;
   }
+  // A scenario: its workspace is prepared and the network brought up (or
+  // attached to when it already runs); a folder: an existing workspace.
   std::string ext = std::filesystem::path(run.target).extension().string();
-  if (ext == ".yaml" || ext == ".yml") {
-    std::fprintf(
-        stderr,
-        "loom-bench run: starting a network from a scenario needs the lab's network controller; bring it up "
-        "with `loomctl up %s` and pass its workspace folder\n",
-        run.target.c_str());
-    return kExitUsage;
-  }
-  Result<lab::Workspace> workspace = lab::Workspace::Open(run.target);
+  const bool from_scenario = ext == ".yaml" || ext == ".yml";
+  Result<lab::Workspace> workspace = from_scenario ? lab::Workspace::Prepare(run.target, run.workspace_dir)
+                                                   : lab::Workspace::Open(run.target);
   if (!workspace.ok()) return Fail(workspace.status());
+  std::optional<lab::Network> network;
+  if (from_scenario) {
+    Result<lab::Network> attached = lab::Network::Attach(*workspace);
+    if (attached.ok()) {
+      std::fprintf(stderr, "network %s already running; using it\n", workspace->dir().c_str());
+      network.emplace(std::move(*attached));
+    } else {
+      lab::UpOptions up;
+      up.progress = [](std::string_view step) {
+        std::fprintf(stderr, "up: %.*s\n", static_cast<int>(step.size()), step.data());
+      };
+      Result<lab::Network> started = lab::Network::Up(*workspace, up);
+      if (!started.ok()) return Fail(started.status().WithContext("bringing up " + run.target));
+      network.emplace(std::move(*started));
+    }
+  }
+  // Stops the network on the way out when --down asked for it.
+  struct DownOnExit {
+    std::optional<lab::Network>* network;
+    bool down;
+    ~DownOnExit() {
+      if (!down || !network->has_value()) return;
+      Status stopped = (*network)->Down();
+      if (!stopped.ok()) std::fprintf(stderr, "loom-bench: down: %s\n", stopped.ToString().c_str());
+    }
+  } down_on_exit{&network, run.down && from_scenario};
   const config::Scenario& scenario = workspace->scenario();
   config::Workload defaults = scenario.workload.value_or(config::Workload{});
 
@@ -284,6 +317,21 @@ int RunCommand(const std::vector<std::string>& args) {
   std::vector<NodeToSample> nodes;
   for (const lab::NodeSpec& node : workspace->nodes()) nodes.push_back({node.info.fqdn, node.pid_file});
   NodeSampler sampler(std::move(nodes));
+  std::unique_ptr<lab::TraceCollector> collector;
+  if (!run.no_trace) {
+    lab::TraceCollectorOptions trace_options;
+    if (!run.report_dir.empty()) trace_options.store_dir = run.report_dir + "/traces";
+    Result<std::unique_ptr<lab::TraceCollector>> started =
+        lab::TraceCollector::Start(workspace->Endpoints(), trace_options);
+    if (started.ok() &&
+        (*started)->WaitUntilConnected(std::chrono::steady_clock::now() + std::chrono::seconds(5))) {
+      collector = std::move(*started);
+    } else {
+      std::fprintf(
+          stderr, "loom-bench: no trace collector (%s); Table 1 will hold the client-side phases only\n",
+          started.ok() ? "not every node's Observer stream connected" : started.status().message().c_str());
+    }
+  }
   ProgressPrinter printer;
   Engine engine(resolved->target, options);
   Result<RunResult> result = engine.Run(**workload, [&](const Progress& progress) {
@@ -292,6 +340,13 @@ int RunCommand(const std::vector<std::string>& args) {
   });
   printer.Done();
   if (!result.ok()) return Fail(result.status());
+  std::optional<Table1> traced;
+  if (collector) {
+    AddClientSpans(*collector, *result, channel);
+    traced =
+        TraceTable1(*collector, *result, channel, std::chrono::steady_clock::now() + std::chrono::seconds(3));
+    collector->Stop();
+  }
 
   RunDescription description;
   description.workload = workload_name;
@@ -302,6 +357,11 @@ int RunCommand(const std::vector<std::string>& args) {
   description.network.signer.reset();
   description.committing_peers = resolved->committing_peers;
   Report report = BuildReport(description, std::move(*result), sampler.Finish(), *crypto);
+  if (traced && !traced->rows.empty() && traced->rows.back().stats.count > 0) {
+    report.table1 = *traced;
+  } else if (collector) {
+    report.table1.note += " (the trace collector ran but measured no complete transaction)";
+  }
   if (!run.report_dir.empty()) {
     if (Status written = WriteReport(report, run.report_dir); !written.ok()) return Fail(written);
     std::fprintf(stderr, "report: %s/report.json, latencies.csv, report.html\n", run.report_dir.c_str());
