@@ -1,6 +1,9 @@
 #include "app/lab/workspace_record.h"
 
+#include <fstream>
+#include <random>
 #include <set>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +16,17 @@ constexpr int kFormat = 1;
 
 bool NeedsCluster(const config::Scenario& scenario, const config::NodeInfo& node) {
   return node.kind == config::NodeKind::kOrderer && scenario.orderer.type == config::OrdererType::kRaft;
+}
+
+// [low, high): up to 10000 ports just below the ephemeral range
+// (/proc/sys/net/ipv4/ip_local_port_range, 32768 when unreadable), above 1024.
+std::pair<uint32_t, uint32_t> NonEphemeralRange() {
+  uint32_t ephemeral_low = 32768;
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  uint32_t first = 0, last = 0;
+  if (range >> first >> last && first > 2048 && first <= 65535) ephemeral_low = first;
+  uint32_t low = ephemeral_low > 11024 ? ephemeral_low - 10000 : 1024;
+  return {low, ephemeral_low};
 }
 
 }  // namespace
@@ -76,14 +90,28 @@ Result<WorkspaceRecord> PickPorts(const config::Scenario& scenario) {
   WorkspaceRecord record;
   record.network = scenario.network;
   std::set<uint16_t> taken;
-  // The kernel hands out ephemeral ports in sequence, but nothing promises
-  // two calls never return the same one: retry duplicates.
+  // Ports below the kernel's ephemeral range: a node restarting on its
+  // recorded port must not find it taken as the local port of some outgoing
+  // connection, which the kernel picks from the ephemeral range. Random
+  // within the range so that several workspaces rarely meet; each port is
+  // checked free now.
+  const auto [low, high] = NonEphemeralRange();
+  std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<uint32_t> in_range(low, high - 1);
   auto pick = [&]() -> Result<uint16_t> {
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      uint16_t port = static_cast<uint16_t>(in_range(random));
+      if (taken.count(port) == 0 && !PortInUse(port)) {
+        taken.insert(port);
+        return port;
+      }
+    }
+    // A crowded range: fall back to ports the kernel says are free.
     for (int attempt = 0; attempt < 100; ++attempt) {
       LOOM_ASSIGN_OR_RETURN(uint16_t port, PickFreePort());
       if (taken.insert(port).second) return port;
     }
-    return Status::Unavailable("no distinct free TCP port on 127.0.0.1 after 100 tries");
+    return Status::Unavailable("no distinct free TCP port on 127.0.0.1 after 300 tries");
   };
   for (const config::NodeInfo& node : config::AllNodes(scenario)) {
     NodePorts ports;

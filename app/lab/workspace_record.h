@@ -35,7 +35,8 @@ std::string WorkspaceRecordJson(const WorkspaceRecord& record);
 // InvalidArgument naming `source` and the field when malformed.
 Result<WorkspaceRecord> ParseWorkspaceRecord(const std::string& text, const std::string& source);
 
-// Free ports for every node of the scenario, all distinct.
+// Free ports for every node of the scenario, all distinct, chosen below the
+// kernel's ephemeral port range (so no outgoing connection takes one later).
 Result<WorkspaceRecord> PickPorts(const config::Scenario& scenario);
 
 // FailedPrecondition naming `source` when the record does not hold exactly

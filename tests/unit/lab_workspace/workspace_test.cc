@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -39,6 +40,13 @@ class WorkspaceTest : public ::testing::Test {
   TempDir temp_{"lab-workspace"};
   std::string native_;
 };
+
+int EphemeralLow() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768;
+  range >> low;
+  return low;
+}
 
 // Every file of a folder with its content and modification time.
 std::map<std::string, std::pair<std::string, int64_t>> Snapshot(const std::string& dir) {
@@ -111,6 +119,8 @@ TEST_F(WorkspaceTest, PortsAreDistinctAndKept) {
     }
     for (const std::string& address : used) {
       EXPECT_EQ(address.rfind("127.0.0.1:", 0), 0u) << address;
+      // Below the kernel's ephemeral range, which outgoing connections use.
+      EXPECT_LT(std::stoi(address.substr(address.rfind(':') + 1)), EphemeralLow()) << address;
       addresses.insert(address);
       ++count;
     }
