@@ -120,6 +120,7 @@ Result<InvokeResult> Gateway::Invoke(const std::string& channel, const std::stri
     }
   }
 
+  SteadyClock::time_point endorse_start = SteadyClock::now();
   client::ProposalRequest request{channel, chaincode, args, options.transient, false};
   LOOM_ASSIGN_OR_RETURN(client::SignedProposal proposal, client::CreateSignedProposal(*identity_, request));
   InvokeResult result;
@@ -151,7 +152,7 @@ Result<InvokeResult> Gateway::Invoke(const std::string& channel, const std::stri
     result.endorsers.push_back(std::move(endorser));
   }
   SteadyClock::time_point endorsed = SteadyClock::now();
-  result.phases.endorse_ms = MillisBetween(start, endorsed);
+  result.phases.endorse_ms = MillisBetween(endorse_start, endorsed);
   if (!failures.empty())
     return Status::FailedPrecondition("tx " + result.tx_id + " not endorsed: " + failures);
   if (!responses.empty()) result.payload = responses.front().response().payload();

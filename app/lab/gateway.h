@@ -56,7 +56,11 @@ struct EndorserResult {
   std::string message;
 };
 
-// Durations in milliseconds; commit is 0 when not waited for.
+// Durations in milliseconds: endorse from the proposal's creation to the
+// last endorsement, order the broadcast until the orderer's answer, commit
+// from then until the commit was seen at every watched peer (0 when not
+// waited for); total from the call on, so it also covers choosing the
+// endorsers (a definition query and a config block read).
 struct PhaseTimes {
   double endorse_ms = 0;
   double order_ms = 0;
