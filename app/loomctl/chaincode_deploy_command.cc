@@ -32,13 +32,13 @@ int Usage(const std::string& message) {
 }  // namespace
 
 int RunChaincodeDeploy(const std::vector<std::string>& args) {
-  if (!args.empty() && (args[0] == "-h" || args[0] == "--help")) {
+  // Accept both "deploy --name ..." and "--name ..." (the family passes the subcommand on).
+  std::vector<std::string> rest = args;
+  if (!rest.empty() && rest[0] == "deploy") rest.erase(rest.begin());
+  if (!rest.empty() && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "help")) {
     std::fputs(kUsage, stdout);
     return 0;
   }
-  // Accept both "deploy --name ..." and "--name ..." (the family may pass the subcommand on).
-  std::vector<std::string> rest = args;
-  if (!rest.empty() && rest[0] == "deploy") rest.erase(rest.begin());
   Result<LabArgs> parsed =
       ParseLabArgs(rest, {"--name", "--version", "--type", "--path", "--policy", "--channel", "--sequence"});
   if (!parsed.ok()) return Usage(parsed.status().message());

@@ -188,7 +188,16 @@ TEST(LabNetworkTest, QuickstartUpDriveDownResume) {
   });
   EXPECT_EQ(Find(resumed, "peer0.org1.example.com")->state, "running");
 
-  // A second chaincode on the running network.
+  // A second chaincode on the running network, deployed with loomctl.
+  CommandResult deployed = Loomctl(temp, dir,
+                                   "chaincode deploy --name counter --version 1.0 --type native --path "
+                                   "chaincode/counter --policy \"OR('Org1MSP.peer','Org2MSP.peer')\" --json");
+  ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
+  nlohmann::json deploy_json = nlohmann::json::parse(deployed.out);
+  EXPECT_EQ(deploy_json["channel"], kChannel);
+  EXPECT_EQ(deploy_json["sequence"], 1);
+  EXPECT_EQ(deploy_json["package_id"].get<std::string>().rfind("counter_1.0:", 0), 0u) << deployed.out;
+  // Deploying the same definition again installs nothing and commits nothing.
   config::Chaincode counter;
   counter.name = "counter";
   counter.version = "1.0";
@@ -198,7 +207,7 @@ TEST(LabNetworkTest, QuickstartUpDriveDownResume) {
   counter.policy = "OR('Org1MSP.peer','Org2MSP.peer')";
   Result<std::string> package_id = network->DeployChaincode(counter);
   ASSERT_TRUE(package_id.ok()) << package_id.status().ToString();
-  EXPECT_EQ(package_id->rfind("counter_1.0:", 0), 0u) << *package_id;
+  EXPECT_EQ(*package_id, deploy_json["package_id"].get<std::string>());
   Result<client::TxCommit> incremented = testing::Invoke(*workspace, kChannel, "counter", {"Increment", "k"});
   ASSERT_TRUE(incremented.ok()) << incremented.status().ToString();
   EXPECT_EQ(incremented->code, protos::VALID);
