@@ -172,6 +172,12 @@ Facts FlattenFacts(const loom::TraceEvent& event) {
   return out;
 }
 
+loom::TraceEvent TxSpan::event() const {
+  loom::TraceEvent parsed;
+  if (record) parsed.ParseFromString(*record);
+  return parsed;
+}
+
 std::string ValidationCodeName(protos::TxValidationCode code) {
   const std::string& name = protos::TxValidationCode_Name(code);
   return name.empty() ? "CODE_" + std::to_string(static_cast<int>(code)) : name;

@@ -27,9 +27,9 @@ std::string SpanPhase(const loom::TraceEvent& event) {
 // events give the same span order whatever order they arrived in.
 bool SpanBefore(const TxSpan& a, const TxSpan& b) {
   return std::make_tuple(a.start_unix_nanos, a.end_unix_nanos, std::cref(a.node), std::cref(a.phase),
-                         a.block_level, a.event->incarnation(), a.event->sequence()) <
+                         a.block_level, a.incarnation, a.sequence) <
          std::make_tuple(b.start_unix_nanos, b.end_unix_nanos, std::cref(b.node), std::cref(b.phase),
-                         b.block_level, b.event->incarnation(), b.event->sequence());
+                         b.block_level, b.incarnation, b.sequence);
 }
 
 }  // namespace
@@ -48,9 +48,9 @@ std::vector<std::string> TimelineJoiner::Add(std::shared_ptr<const loom::TraceEv
   ++events_joined_;
   std::vector<std::string> changed;
   if (IsBlockLevel(*event)) {
-    changed = AddBlockLevel(event);
+    changed = AddBlockLevel({event, std::make_shared<const std::string>(event->SerializeAsString())});
   } else if (!event->tx_id().empty()) {
-    AttachToTx(event, event->tx_id(),
+    AttachToTx({event, std::make_shared<const std::string>(event->SerializeAsString())}, event->tx_id(),
                event->has_tx_index() ? std::optional<uint32_t>(event->tx_index()) : std::nullopt);
     changed.push_back(event->tx_id());
   } else {
@@ -85,8 +85,9 @@ TxTimeline& TimelineJoiner::Timeline(const std::string& tx_id) {
   return it->second;
 }
 
-void TimelineJoiner::AttachToTx(const std::shared_ptr<const loom::TraceEvent>& event,
-                                const std::string& tx_id, std::optional<uint32_t> index_in_block) {
+void TimelineJoiner::AttachToTx(const Shared& shared, const std::string& tx_id,
+                                std::optional<uint32_t> index_in_block) {
+  const loom::TraceEvent* event = shared.event.get();
   TxTimeline& timeline = Timeline(tx_id);
   if (timeline.channel.empty()) timeline.channel = event->channel();
   if (!timeline.block_number && event->has_block_number()) {
@@ -104,11 +105,14 @@ void TimelineJoiner::AttachToTx(const std::shared_ptr<const loom::TraceEvent>& e
   TxSpan span;
   span.phase = SpanPhase(*event);
   span.group = GroupOf(event->phase());
+  span.observer_phase = event->phase();
   span.node = event->node();
   span.start_unix_nanos = event->start_unix_nanos();
   span.end_unix_nanos = event->end_unix_nanos();
   span.block_level = IsBlockLevel(*event);
-  span.event = event;
+  span.incarnation = event->incarnation();
+  span.sequence = event->sequence();
+  span.record = shared.record;
   auto at = std::upper_bound(timeline.spans.begin(), timeline.spans.end(), span, SpanBefore);
   timeline.spans.insert(at, std::move(span));
 }
@@ -125,18 +129,21 @@ TimelineJoiner::BlockRecord& TimelineJoiner::Block(const BlockKey& key) {
   return it->second;
 }
 
-std::vector<std::string> TimelineJoiner::AddBlockLevel(const std::shared_ptr<const loom::TraceEvent>& event) {
-  if (!event->has_block_number()) return {};
-  BlockRecord& block = Block({event->channel(), event->block_number()});
-  std::vector<std::shared_ptr<const loom::TraceEvent>> to_attach;
-  const auto* listed = ListedTxIds(*event);
+std::vector<std::string> TimelineJoiner::AddBlockLevel(const Shared& shared) {
+  const loom::TraceEvent& event = *shared.event;
+  if (!event.has_block_number()) return {};
+  BlockRecord& block = Block({event.channel(), event.block_number()});
+  std::vector<Shared> to_attach;
+  const auto* listed = ListedTxIds(event);
   if (block.tx_ids.empty() && listed != nullptr && !listed->empty()) {
     block.tx_ids.assign(listed->begin(), listed->end());
-    to_attach = block.events;  // they waited for the block's transactions
+    to_attach.swap(block.waiting);  // they waited for the block's transactions
   }
-  block.events.push_back(event);
-  if (block.tx_ids.empty()) return {};
-  to_attach.push_back(event);
+  if (block.tx_ids.empty()) {
+    block.waiting.push_back(shared);
+    return {};
+  }
+  to_attach.push_back(shared);
 
   std::vector<std::string> changed;
   for (size_t i = 0; i < block.tx_ids.size(); ++i) {

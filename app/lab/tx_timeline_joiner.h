@@ -14,7 +14,9 @@
 //   hand, client spans) is never a duplicate.
 // - Bounded: the newest `max_transactions` transactions (by first event) and
 //   `max_blocks` blocks are kept; the oldest are evicted. A late event for an
-//   evicted transaction starts a new, partial timeline.
+//   evicted transaction starts a new, partial timeline. A transaction with two
+//   peers and an orderer takes ~5 KB (spans keep their events serialized; a
+//   block-level event is kept once for its whole block).
 // - Channel-level events (LEADER_CHANGED) are kept apart (the newest 1000).
 //
 // Not thread-safe: one owner (the collector serialises calls).
@@ -63,17 +65,22 @@ class TimelineJoiner {
   uint64_t transactions_evicted() const { return evicted_; }
 
  private:
+  // An event as it is attached to transactions: parsed for the span's
+  // fields, serialized once for every span that shows it.
+  struct Shared {
+    std::shared_ptr<const loom::TraceEvent> event;
+    std::shared_ptr<const std::string> record;
+  };
   struct BlockRecord {
     std::vector<std::string> tx_ids;  // empty until an event lists them
-    std::vector<std::shared_ptr<const loom::TraceEvent>> events;
+    std::vector<Shared> waiting;      // block-level events that came before the list
   };
   using BlockKey = std::pair<std::string, uint64_t>;  // channel, number
 
   bool IsDuplicate(const loom::TraceEvent& event);
   TxTimeline& Timeline(const std::string& tx_id);
-  void AttachToTx(const std::shared_ptr<const loom::TraceEvent>& event, const std::string& tx_id,
-                  std::optional<uint32_t> index_in_block);
-  std::vector<std::string> AddBlockLevel(const std::shared_ptr<const loom::TraceEvent>& event);
+  void AttachToTx(const Shared& shared, const std::string& tx_id, std::optional<uint32_t> index_in_block);
+  std::vector<std::string> AddBlockLevel(const Shared& shared);
   BlockRecord& Block(const BlockKey& key);
   void Evict();
 

@@ -221,8 +221,8 @@ TEST(TraceCollector, StoresEveryEventAndTheStoreReloadsToTheSameTimelines) {
   ASSERT_EQ(loaded->timelines[0].spans.size(), live[0].spans.size());
   for (size_t i = 0; i < live[0].spans.size(); ++i) {
     EXPECT_EQ(loaded->timelines[0].spans[i].phase, live[0].spans[i].phase);
-    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*loaded->timelines[0].spans[i].event,
-                                                                   *live[0].spans[i].event))
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(loaded->timelines[0].spans[i].event(),
+                                                                   live[0].spans[i].event()))
         << i;
   }
   EXPECT_EQ(loaded->timelines[0].Find("submit")->node, "bench");
