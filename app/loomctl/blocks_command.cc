@@ -42,6 +42,8 @@ int RunBlocksCommand(const std::vector<std::string>& args) {
     return UsageError("blocks", *error, kUsage);
   if (parsed.positional.size() != 1) return UsageError("blocks", "needs exactly one CHANNEL", kUsage);
   if (parsed.peers.size() > 1) return UsageError("blocks", "give at most one --peer", kUsage);
+  // A profile that lists no channels: its nodes serve the channel named here.
+  if (parsed.channel.empty()) parsed.channel = parsed.positional[0];
   Result<ClientConnection> connection = Connect(parsed);
   if (!connection.ok()) return Failure("blocks", connection.status());
   lab::LedgerReader reader(connection->endpoints, connection->identity,

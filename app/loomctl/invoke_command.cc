@@ -41,6 +41,8 @@ int RunInvokeCommand(const std::vector<std::string>& args) {
   ClientArgs parsed;
   if (auto error = ParseClientArgs(args, {"--no-wait"}, parsed)) return UsageError("invoke", *error, kUsage);
   if (parsed.positional.size() < 3) return UsageError("invoke", "needs CHANNEL CHAINCODE FN", kUsage);
+  // A profile that lists no channels: its nodes serve the channel named here.
+  if (parsed.channel.empty()) parsed.channel = parsed.positional[0];
   Result<ClientConnection> connection = Connect(parsed);
   if (!connection.ok()) return Failure("invoke", connection.status());
   lab::Gateway gateway(connection->endpoints, connection->identity);

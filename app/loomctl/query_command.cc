@@ -21,6 +21,8 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   if (auto error = ParseClientArgs(args, {}, parsed)) return UsageError("query", *error, kUsage);
   if (parsed.positional.size() < 3) return UsageError("query", "needs CHANNEL CHAINCODE FN", kUsage);
   if (parsed.peers.size() > 1) return UsageError("query", "give at most one --peer", kUsage);
+  // A profile that lists no channels: its nodes serve the channel named here.
+  if (parsed.channel.empty()) parsed.channel = parsed.positional[0];
   Result<ClientConnection> connection = Connect(parsed);
   if (!connection.ok()) return Failure("query", connection.status());
   lab::Gateway gateway(connection->endpoints, connection->identity);

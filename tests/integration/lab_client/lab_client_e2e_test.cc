@@ -363,6 +363,25 @@ TEST_F(LabClientEndToEnd, AttachShowsEveryPeersHeight) {
   EXPECT_EQ(json["channels"][0]["peers"][1]["reached"], true);
   EXPECT_EQ(json["peers"].size(), 2u);
 
+  // A profile in the shape of fabric-samples' connection-org1.yaml: no
+  // channels, no orderers. The channel is named on the command line.
+  std::string fabric_profile = dir_->File("connection-org1.yaml");
+  std::string fabric_text =
+      "name: test-network-org1\norganizations:\n  Org1: {mspid: " + net_->peer_msp_id(0) + ", peers: [" +
+      kPeerNames[0] + "]}\npeers:\n  " + kPeerNames[0] + ": {url: 'grpc://" + net_->peer_address(0) + "'}\n";
+  ASSERT_TRUE(WriteFileAtomically(fabric_profile, fabric_text).ok());
+  std::string identity = " --msp " + net_->user_msp_dir(0, "User1") + " --msp-id " + net_->peer_msp_id(0);
+  CommandOutput no_channel = Loomctl("attach " + fabric_profile + identity, false);
+  EXPECT_EQ(no_channel.exit_code, 1);
+  EXPECT_THAT(no_channel.out, HasSubstr("lists no channels: name one with --channel"));
+  CommandOutput named = Loomctl("attach " + fabric_profile + identity + " --channel mychannel --json", false);
+  ASSERT_EQ(named.exit_code, 0) << named.out;
+  EXPECT_EQ(Json(named)["channels"][0]["peers"][0]["reached"], true);
+  CommandOutput blocks =
+      Loomctl("blocks mychannel --from 0 --to 0 --json --profile " + fabric_profile + identity, false);
+  ASSERT_EQ(blocks.exit_code, 0) << blocks.out;
+  EXPECT_EQ(Json(blocks)[0]["txs"][0]["type"], "CONFIG");
+
   CommandOutput text = Loomctl(
       "attach " + profile_ + " --msp " + net_->user_msp_dir(0, "User1") + " --msp-id " + net_->peer_msp_id(0),
       false);
