@@ -200,64 +200,68 @@ TraceStoreStats TraceStoreWriter::stats() const {
 
 // --- reader ---
 
-Status ReadTraceStore(const std::string& dir,
+void ReadTraceSegment(const std::string& name, std::string_view data,
                       const std::function<void(std::shared_ptr<const loom::TraceEvent>)>& on_event,
                       StoreLoadReport* report) {
   StoreLoadReport local;
   StoreLoadReport& out = report != nullptr ? *report : local;
+  ++out.segments;
+  out.bytes += data.size();
+  if (data.size() < kMagicSize) {
+    out.torn_tails.push_back(name + ": " + std::to_string(data.size()) + " bytes, shorter than its header");
+    return;
+  }
+  if (std::memcmp(data.data(), kMagic, kMagicSize) != 0) {
+    out.corrupt.push_back(name + ": not a trace segment (bad header)");
+    return;
+  }
+  size_t offset = kMagicSize;
+  while (offset < data.size()) {
+    const size_t left = data.size() - offset;
+    if (left < kRecordHeader) {
+      out.torn_tails.push_back(name + ": " + std::to_string(left) +
+                               " bytes of a torn record header at offset " + std::to_string(offset));
+      return;
+    }
+    const uint32_t length = GetU32(data.data() + offset);
+    const uint32_t crc = GetU32(data.data() + offset + 4);
+    if (length > kMaxRecord) {
+      out.corrupt.push_back(name + ": record length " + std::to_string(length) + " at offset " +
+                            std::to_string(offset) + " is too large; the rest of the segment is skipped");
+      return;
+    }
+    if (left - kRecordHeader < length) {
+      out.torn_tails.push_back(name + ": " + std::to_string(left) + " bytes of a torn " +
+                               std::to_string(length) + "-byte record at offset " + std::to_string(offset));
+      return;
+    }
+    const char* payload = data.data() + offset + kRecordHeader;
+    if (Crc32(payload, length) != crc) {
+      out.corrupt.push_back(name + ": bad CRC in the record at offset " + std::to_string(offset) +
+                            "; the rest of the segment is skipped");
+      return;
+    }
+    auto event = std::make_shared<loom::TraceEvent>();
+    if (!event->ParseFromArray(payload, static_cast<int>(length))) {
+      out.corrupt.push_back(name + ": the record at offset " + std::to_string(offset) +
+                            " is not a loom.TraceEvent");
+    } else {
+      ++out.records;
+      on_event(std::move(event));
+    }
+    offset += kRecordHeader + length;
+  }
+}
+
+Status ReadTraceStore(const std::string& dir,
+                      const std::function<void(std::shared_ptr<const loom::TraceEvent>)>& on_event,
+                      StoreLoadReport* report) {
   std::error_code error;
   if (!std::filesystem::is_directory(dir, error)) return Status::NotFound("no trace store at " + dir);
   for (const std::string& path : ListSegments(dir)) {
-    const std::string name = std::filesystem::path(path).filename().string();
     Result<std::string> read = ReadFile(path);
     if (!read.ok()) return read.status();
-    const std::string& data = *read;
-    ++out.segments;
-    out.bytes += data.size();
-    if (data.size() < kMagicSize) {
-      out.torn_tails.push_back(name + ": " + std::to_string(data.size()) + " bytes, shorter than its header");
-      continue;
-    }
-    if (std::memcmp(data.data(), kMagic, kMagicSize) != 0) {
-      out.corrupt.push_back(name + ": not a trace segment (bad header)");
-      continue;
-    }
-    size_t offset = kMagicSize;
-    while (offset < data.size()) {
-      const size_t left = data.size() - offset;
-      if (left < kRecordHeader) {
-        out.torn_tails.push_back(name + ": " + std::to_string(left) +
-                                 " bytes of a torn record header at offset " + std::to_string(offset));
-        break;
-      }
-      const uint32_t length = GetU32(data.data() + offset);
-      const uint32_t crc = GetU32(data.data() + offset + 4);
-      if (length > kMaxRecord) {
-        out.corrupt.push_back(name + ": record length " + std::to_string(length) + " at offset " +
-                              std::to_string(offset) + " is too large; the rest of the segment is skipped");
-        break;
-      }
-      if (left - kRecordHeader < length) {
-        out.torn_tails.push_back(name + ": " + std::to_string(left) + " bytes of a torn " +
-                                 std::to_string(length) + "-byte record at offset " + std::to_string(offset));
-        break;
-      }
-      const char* payload = data.data() + offset + kRecordHeader;
-      if (Crc32(payload, length) != crc) {
-        out.corrupt.push_back(name + ": bad CRC in the record at offset " + std::to_string(offset) +
-                              "; the rest of the segment is skipped");
-        break;
-      }
-      auto event = std::make_shared<loom::TraceEvent>();
-      if (!event->ParseFromArray(payload, static_cast<int>(length))) {
-        out.corrupt.push_back(name + ": the record at offset " + std::to_string(offset) +
-                              " is not a loom.TraceEvent");
-      } else {
-        ++out.records;
-        on_event(std::move(event));
-      }
-      offset += kRecordHeader + length;
-    }
+    ReadTraceSegment(std::filesystem::path(path).filename().string(), *read, on_event, report);
   }
   return Status::Ok();
 }

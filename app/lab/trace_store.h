@@ -31,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/lab/tx_timeline.h"
@@ -96,6 +97,13 @@ struct StoreLoadReport {
 // The segment files of a store, oldest first (full paths). Empty when `dir`
 // does not exist.
 std::vector<std::string> ListSegments(const std::string& dir);
+
+// Reads one segment's bytes (`name` for the report): calls `on_event` for
+// every readable record; torn and corrupt records go to `report` (may be
+// null). Never fails: what cannot be read is reported.
+void ReadTraceSegment(const std::string& name, std::string_view data,
+                      const std::function<void(std::shared_ptr<const loom::TraceEvent>)>& on_event,
+                      StoreLoadReport* report);
 
 // Calls `on_event` for every readable record, oldest first. NotFound when
 // `dir` does not exist; IoError when a segment cannot be read. Torn and
