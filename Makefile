@@ -1,6 +1,7 @@
 # Loom's entry points. Every target first installs missing Debian packages and
 # fetches Fabric's protos (both no-ops when already done).
 #   make run            build, then run Loom on scenarios/quickstart.yaml
+#                       (HEADLESS=1: the network, a short load, traces and Table 1 in the terminal)
 #   make test           build and run every test (SANITIZE=1: under ASan+UBSan)
 #   make bench          Google Benchmark programs, next to `openssl speed`
 #   make format         clang-format every C++ file
@@ -16,6 +17,7 @@ else
 BUILD_DIR ?= build/release
 endif
 SCENARIO ?= scenarios/quickstart.yaml
+HEADLESS ?= 0
 RUN_DIR ?= $(BUILD_DIR)/run
 
 .PHONY: all deps configure build run test bench format clean
@@ -33,7 +35,7 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	@bash scripts/run-quickstart.sh $(BUILD_DIR) $(SCENARIO) $(RUN_DIR)
+	@bash scripts/run-quickstart.sh $(BUILD_DIR) $(SCENARIO) $(RUN_DIR) $(HEADLESS)
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
