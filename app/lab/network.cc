@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include <filesystem>
+#include <set>
 #include <system_error>
 #include <thread>
 
@@ -29,6 +30,7 @@ constexpr std::chrono::seconds kStopGrace{10};
 constexpr std::chrono::seconds kRestartTimeout{60};
 constexpr std::chrono::milliseconds kProbeTimeout{1000};
 constexpr std::chrono::milliseconds kCpuInterval{200};
+constexpr std::chrono::milliseconds kLeaderPollInterval{50};
 
 bool IsPeer(const NodeSpec& node) {
   return node.info.kind == config::NodeKind::kPeer;
@@ -145,6 +147,35 @@ Status StartNodes(const Workspace& workspace, const std::vector<const NodeSpec*>
   return Status::Ok();
 }
 
+// Raft orderers answer /healthz before they have elected a leader, and
+// refuse Broadcast until one is elected: wait until every channel has a
+// leader among the running orderers (its consensus_etcdraft_is_leader).
+Status WaitForRaftLeaders(const Workspace& workspace, SteadyClock::time_point deadline) {
+  std::set<std::string> channels;
+  for (const config::Channel& channel : workspace.scenario().channels) channels.insert(channel.name);
+  for (;;) {
+    std::set<std::string> led;
+    for (const NodeSpec& node : workspace.nodes()) {
+      if (IsPeer(node)) continue;
+      Result<HttpResponse> metrics = HttpGet(node.operations_address, "/metrics", kProbeTimeout);
+      if (!metrics.ok() || metrics->status != 200) continue;
+      for (const auto& [channel, value] : ChannelSamples(metrics->body, "consensus_etcdraft_is_leader")) {
+        if (value >= 1) led.insert(channel);
+      }
+    }
+    std::string leaderless;
+    for (const std::string& channel : channels) {
+      if (led.count(channel) == 0) leaderless += (leaderless.empty() ? "" : ", ") + channel;
+    }
+    if (leaderless.empty()) return Status::Ok();
+    if (SteadyClock::now() >= deadline) {
+      return Status::DeadlineExceeded("no Raft leader elected for channel(s) " + leaderless +
+                                      " before the start-up deadline");
+    }
+    std::this_thread::sleep_for(kLeaderPollInterval);
+  }
+}
+
 }  // namespace
 
 Result<Network> Network::Up(const Workspace& workspace, const UpOptions& options) {
@@ -169,6 +200,10 @@ Result<Network> Network::Up(const Workspace& workspace, const UpOptions& options
   if (ok.ok()) {
     progress("starting " + std::to_string(peers.size()) + " peer(s)");
     ok = StartNodes(workspace, peers, peer_binary, deadline, started);
+  }
+  if (ok.ok() && workspace.scenario().orderer.type == config::OrdererType::kRaft) {
+    progress("waiting for the Raft leader election");
+    ok = WaitForRaftLeaders(workspace, deadline);
   }
   if (!ok.ok()) return CleanUpAfter(ok, started);
 

@@ -10,12 +10,11 @@
 // process that started them.
 //
 // Up starts orderers first, then peers (each with --config and --join for
-// every channel's genesis block), waits until each answers /healthz, then
-// deploys the scenario's chaincodes (skipping definitions already
-// committed, so an up after a down resumes). A node that exits during up
-// fails it with the node's name and log tail; the nodes already started are
-// stopped again (the message says so). A recorded port that something else
-// holds fails up before anything starts.
+// every channel's genesis block), waits until each answers /healthz (and,
+// for Raft, until every channel has elected a leader), then deploys the scenario's chaincodes (skipping
+// definitions already committed, so an up after a down resumes). A node that exits during up fails it with
+// the node's name and log tail; the nodes already started are stopped again (the message says so). A recorded
+// port that something else holds fails up before anything starts.
 //
 // Thread-compatible: one thread per Network object; several Network objects
 // (processes) on one workspace do not coordinate beyond the pid files.
