@@ -20,10 +20,16 @@ if [[ "$headless" != 1 ]]; then
 fi
 mkdir -p "$run_dir"
 
-echo "== loomctl up $scenario --workspace $workspace"
-"$loomctl" up "$scenario" --workspace "$workspace"
+if "$loomctl" status --workspace "$workspace" >/dev/null 2>&1; then
+  echo "== the network of $workspace is already running (loomctl down --workspace $workspace stops it)"
+else
+  echo "== loomctl up $scenario --workspace $workspace"
+  "$loomctl" up "$scenario" --workspace "$workspace"
+fi
 
-# Traces of every node go to the workspace's trace store while the load runs.
+# Traces of every node go to the workspace's trace store while the load runs
+# (emptied first, so the summary below is this run's).
+rm -rf "$workspace/traces"
 "$loomctl" trace record --workspace "$workspace" >"$run_dir/trace-record.log" 2>&1 &
 recorder=$!
 stop_recorder() { kill -INT "$recorder" 2>/dev/null || true; wait "$recorder" 2>/dev/null || true; }
