@@ -1,6 +1,7 @@
 #include "app/lab/trace_store.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -102,6 +103,14 @@ Result<std::unique_ptr<TraceStoreWriter>> TraceStoreWriter::Open(const std::stri
   LOOM_RETURN_IF_ERROR(MakeDirectories(dir).WithContext("the trace store " + dir));
   std::unique_ptr<TraceStoreWriter> writer(new TraceStoreWriter(dir, options));
   std::lock_guard lock(writer->mutex_);
+  // One writer per folder: two would pick the same next segment number.
+  const std::string lock_path = (std::filesystem::path(dir) / "writer.lock").string();
+  writer->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (writer->lock_fd_ < 0) return Status::IoError("cannot create " + lock_path + ": " + ErrnoText());
+  if (::flock(writer->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    return Status::FailedPrecondition("another trace collector is writing to " + dir +
+                                      " (only one may record into a store at a time)");
+  }
   for (const std::string& path : ListSegments(dir)) {
     std::error_code error;
     uint64_t size = std::filesystem::file_size(path, error);
@@ -119,12 +128,13 @@ TraceStoreWriter::~TraceStoreWriter() {
   (void)Flush();
   std::lock_guard lock(mutex_);
   if (fd_ >= 0) ::close(fd_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
 Status TraceStoreWriter::OpenNextSegment() {
   if (fd_ >= 0) ::close(fd_);
   const std::string path = (std::filesystem::path(dir_) / SegmentName(next_segment_++)).string();
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd_ < 0) return Status::IoError("cannot create trace segment " + path + ": " + ErrnoText());
   segments_.push_back(path);
   segment_sizes_.push_back(0);

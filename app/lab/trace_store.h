@@ -22,7 +22,9 @@
 //
 // TraceStoreWriter is thread-safe. Events are buffered and written when the
 // buffer is large, when flush_interval has passed since the last write, on
-// Flush() and on destruction. One writer per folder at a time.
+// Flush() and on destruction. One writer per folder at a time: Open takes an
+// exclusive lock (flock on <dir>/writer.lock) and fails with
+// FailedPrecondition while another writer holds it; readers need no lock.
 #pragma once
 
 #include <chrono>
@@ -77,6 +79,7 @@ class TraceStoreWriter {
   const std::string dir_;
   const TraceStoreOptions options_;
   mutable std::mutex mutex_;
+  int lock_fd_ = -1;                                  // holds the folder's writer lock
   int fd_ = -1;                                       // guarded by mutex_
   uint64_t next_segment_ = 1;                         // guarded by mutex_
   std::vector<std::string> segments_;                 // guarded by mutex_; oldest first, the last is open

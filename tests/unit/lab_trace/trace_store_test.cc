@@ -142,6 +142,18 @@ TEST(TraceStore, ABadCrcIsReportedAsCorrupt) {
   EXPECT_NE(report.corrupt[0].find("bad CRC"), std::string::npos) << report.corrupt[0];
 }
 
+TEST(TraceStore, OnlyOneWriterAtATime) {
+  loom::testing::TempDir dir("trace-store");
+  auto first = TraceStoreWriter::Open(dir.File("traces"));
+  ASSERT_TRUE(first.ok());
+  auto second = TraceStoreWriter::Open(dir.File("traces"));
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("another trace collector"), std::string::npos);
+  first->reset();
+  EXPECT_TRUE(TraceStoreWriter::Open(dir.File("traces")).ok());
+}
+
 TEST(TraceStore, AMissingStoreIsNotFound) {
   loom::testing::TempDir dir("trace-store");
   auto loaded = LoadTimelines(dir.File("nothing-here"));
