@@ -60,10 +60,27 @@ Ceiling ComputeCeiling(const CryptoRates& rates, const Topology& topology) {
   double e = topology.endorsements, p = topology.committing_peers, o = topology.orderers;
   double b = std::max(1.0, topology.txs_per_block);
   Ceiling ceiling;
-  ceiling.verifies_per_tx = e + o + p * (1 + e) + p / b;
-  ceiling.signs_per_tx = 2 + e + 1 / b;
-  if (rates.verify_per_s > 0) ceiling.verify_ceiling_tps = rates.verify_per_s / ceiling.verifies_per_tx;
-  if (rates.verify_per_s > 0 && rates.sign_per_s > 0) {
+  switch (topology.work) {
+    case Topology::Work::kEndToEnd:
+      ceiling.verifies_per_tx = e + o + p * (1 + e) + p / b;
+      ceiling.signs_per_tx = 2 + e + 1 / b;
+      break;
+    case Topology::Work::kEndorseOnly:
+      ceiling.verifies_per_tx = e;
+      ceiling.signs_per_tx = 1 + e;
+      break;
+    case Topology::Work::kOrderOnly:
+      ceiling.verifies_per_tx = o;
+      ceiling.signs_per_tx = 2 + 1 / b;
+      break;
+    case Topology::Work::kValidateOnly:
+      ceiling.verifies_per_tx = 1 + e + 1 / b;
+      ceiling.signs_per_tx = 0;
+      break;
+  }
+  if (rates.verify_per_s > 0 && ceiling.verifies_per_tx > 0)
+    ceiling.verify_ceiling_tps = rates.verify_per_s / ceiling.verifies_per_tx;
+  if (rates.verify_per_s > 0 && rates.sign_per_s > 0 && ceiling.verifies_per_tx > 0) {
     ceiling.sign_verify_ceiling_tps =
         1 / (ceiling.verifies_per_tx / rates.verify_per_s + ceiling.signs_per_tx / rates.sign_per_s);
   }

@@ -13,6 +13,10 @@
 // peers, B transactions per block (measured in the run; 1 when unknown).
 // ceiling tx/s = verify rate / verifies per tx (the paper's bottleneck);
 // the report also gives the sign+verify ceiling, 1 / (V/verify + S/sign).
+// The other modes count only the work they exercise:
+//   endorse-only   verifies = E,              signs = 1 + E
+//   order-only     verifies = O,              signs = 2 + 1/B   (client envelope + proposal, the block)
+//   validate-only  verifies = 1 + E + 1/B,    signs = 0         (one committing peer, in-process)
 #pragma once
 
 #include <chrono>
@@ -30,6 +34,8 @@ struct CryptoRates {
 Result<CryptoRates> MeasureCryptoRates(unsigned threads, double seconds);
 
 struct Topology {
+  enum class Work { kEndToEnd, kEndorseOnly, kOrderOnly, kValidateOnly };
+  Work work = Work::kEndToEnd;    // which signatures the run exercises
   unsigned endorsements = 1;      // E
   unsigned committing_peers = 1;  // P
   unsigned orderers = 1;          // O: orderer nodes that verify a broadcast envelope

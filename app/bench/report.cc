@@ -59,6 +59,19 @@ std::string Escape(const std::string& text) {
   return out;
 }
 
+std::string CeilingFormula(Topology::Work work) {
+  const char* counts = "";
+  switch (work) {
+    case Topology::Work::kEndToEnd:
+      counts = "verifies/tx = E + O + P*(1+E) + P/B; signs/tx = 2 + E + 1/B";
+      break;
+    case Topology::Work::kEndorseOnly: counts = "verifies/tx = E; signs/tx = 1 + E"; break;
+    case Topology::Work::kOrderOnly: counts = "verifies/tx = O; signs/tx = 2 + 1/B"; break;
+    case Topology::Work::kValidateOnly: counts = "verifies/tx = 1 + E + 1/B (one peer); signs/tx = 0"; break;
+  }
+  return std::string(counts) + "; ceiling = verify_per_s / verifies_per_tx";
+}
+
 }  // namespace
 
 std::string ValidationCodeName(int code) {
@@ -146,9 +159,12 @@ Report BuildReport(const RunDescription& run, RunResult result, std::vector<Node
   report.generator_cpu_share = result.generator_cpu_s / (drained_s * std::max(1u, result.cores));
   report.late_share =
       counts.sent == 0 ? 0 : static_cast<double>(counts.late) / static_cast<double>(counts.sent);
-  report.generator_bottleneck = report.generator_cpu_share > 0.8 || report.late_share > 0.01;
+  // Validate-only validates in this process: its CPU is the committer's, not a generator's.
+  const bool generator_measured = mode != Mode::kValidateOnly;
+  report.generator_bottleneck =
+      generator_measured && (report.generator_cpu_share > 0.8 || report.late_share > 0.01);
   report.warnings = result.warnings;
-  if (report.generator_cpu_share > 0.8) {
+  if (generator_measured && report.generator_cpu_share > 0.8) {
     report.warnings.push_back("the load generator itself used " +
                               Number(100 * report.generator_cpu_share, 0) +
                               "% of the machine's cores: it may be the bottleneck, not the network");
@@ -168,8 +184,14 @@ Report BuildReport(const RunDescription& run, RunResult result, std::vector<Node
                               " transactions were never seen committed (timed out)");
   }
 
+  switch (mode) {
+    case Mode::kEndToEnd: report.topology.work = Topology::Work::kEndToEnd; break;
+    case Mode::kEndorseOnly: report.topology.work = Topology::Work::kEndorseOnly; break;
+    case Mode::kOrderOnly: report.topology.work = Topology::Work::kOrderOnly; break;
+    case Mode::kValidateOnly: report.topology.work = Topology::Work::kValidateOnly; break;
+  }
   report.topology.endorsements = static_cast<unsigned>(run.network.endorsers.size());
-  report.topology.committing_peers = run.committing_peers;
+  report.topology.committing_peers = mode == Mode::kValidateOnly ? 1 : run.committing_peers;
   report.topology.orderers = 1;
   report.topology.txs_per_block =
       blocks.empty() ? 1 : static_cast<double>(completed) / static_cast<double>(blocks.size());
@@ -282,9 +304,7 @@ nlohmann::json ReportToJson(const Report& report) {
                  {"ceiling_tps", report.ceiling.verify_ceiling_tps},
                  {"sign_verify_ceiling_tps", report.ceiling.sign_verify_ceiling_tps},
                  {"achieved_over_ceiling", report.achieved_over_ceiling},
-                 {"formula",
-                  "verifies/tx = E + O + P*(1+E) + P/B; signs/tx = 2 + E + 1/B; ceiling = verify_per_s / "
-                  "verifies_per_tx"}};
+                 {"formula", CeilingFormula(report.topology.work)}};
   nlohmann::json rows = nlohmann::json::array();
   for (const Table1Row& row : report.table1.rows) {
     rows.push_back({{"key", row.key},
@@ -466,10 +486,10 @@ std::string ReportHtml(const Report& report) {
        << Number(report.crypto.verify_per_s, 0) << " verify/s. Topology: E = " << report.topology.endorsements
        << " endorsements, P = " << report.topology.committing_peers
        << " committing peers, O = " << report.topology.orderers
-       << " orderer, B = " << Number(report.topology.txs_per_block, 1)
-       << " tx/block. Verifies per tx = E + O + P(1+E) + P/B = " << Number(report.ceiling.verifies_per_tx)
-       << "; signs per tx = 2 + E + 1/B = " << Number(report.ceiling.signs_per_tx) << ".</p><p>Ceiling "
-       << Number(report.ceiling.verify_ceiling_tps, 0)
+       << " orderer, B = " << Number(report.topology.txs_per_block, 1) << " tx/block. "
+       << Escape(CeilingFormula(report.topology.work)) << ": verifies per tx "
+       << Number(report.ceiling.verifies_per_tx) << ", signs per tx " << Number(report.ceiling.signs_per_tx)
+       << ".</p><p>Ceiling " << Number(report.ceiling.verify_ceiling_tps, 0)
        << " tx/s (sign + verify: " << Number(report.ceiling.sign_verify_ceiling_tps, 0) << " tx/s); achieved "
        << Number(100 * report.achieved_over_ceiling, 1) << "% of it.</p>";
   html << "<h2>Nodes</h2><table><tr><th>node</th><th>CPU avg %</th><th>CPU max %</th><th>RSS max "

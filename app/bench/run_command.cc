@@ -17,10 +17,13 @@
 #include "app/bench/node_sampler.h"
 #include "app/bench/report.h"
 #include "app/bench/trace_table1.h"
+#include "app/bench/validate_only.h"
 #include "app/bench/workload.h"
 #include "app/lab/network.h"
 #include "app/lab/trace_collector.h"
 #include "app/lab/workspace.h"
+#include "core/msp/signing_identity.h"
+#include "core/util/file_util.h"
 
 namespace loom::bench {
 namespace {
@@ -44,7 +47,7 @@ struct RunArgs {
   std::optional<double> rate;
   std::optional<uint32_t> in_flight, clients;
   std::optional<Nanos> duration, timeout;
-  std::optional<uint64_t> keys, seed;
+  std::optional<uint64_t> keys, seed, txs, block_size;
   std::optional<double> zipf;
   std::optional<std::pair<double, double>> hotset;
   std::string profile;
@@ -97,7 +100,8 @@ Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
     } else if (arg == "--profile") {
       LOOM_ASSIGN_OR_RETURN(out->profile, value());
     } else if (arg == "--rate" || arg == "--in-flight" || arg == "--clients" || arg == "--keys" ||
-               arg == "--zipf" || arg == "--seed" || arg == "--ceiling-seconds") {
+               arg == "--zipf" || arg == "--seed" || arg == "--ceiling-seconds" || arg == "--txs" ||
+               arg == "--block-size") {
       LOOM_ASSIGN_OR_RETURN(std::string text, value());
       LOOM_ASSIGN_OR_RETURN(double v, number(arg, text));
       if (arg == "--rate")
@@ -112,6 +116,10 @@ Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
         out->zipf = v;
       else if (arg == "--seed")
         out->seed = static_cast<uint64_t>(v);
+      else if (arg == "--txs")
+        out->txs = static_cast<uint64_t>(v);
+      else if (arg == "--block-size")
+        out->block_size = static_cast<uint64_t>(v);
       else
         out->ceiling_seconds = v;
     } else if (arg == "--hotset") {
@@ -175,6 +183,41 @@ class ProgressPrinter {
   int last_second_ = -1;
 };
 
+// A signer from a node's (or user's) MSP folder.
+Result<std::shared_ptr<protocol::Signer>> SignerOf(const std::string& msp_dir, const std::string& mspid) {
+  LOOM_ASSIGN_OR_RETURN(msp::SigningIdentity identity, msp::LoadSigningIdentity(msp_dir, mspid));
+  return std::shared_ptr<protocol::Signer>(
+      std::make_shared<protocol::KeySigner>(identity.private_key(), identity.Serialize()));
+}
+
+// --validate-only from the workspace's files: its genesis block, the
+// endorsing peers' and the orderer's own keys.
+Result<ValidateOnlySetup> ValidateOnlySetupFor(const lab::Workspace& workspace, const BenchTarget& target,
+                                               const RunArgs& run) {
+  ValidateOnlySetup setup;
+  setup.channel = target.channel;
+  setup.chaincode = target.chaincode;
+  setup.client = target.signer;
+  LOOM_ASSIGN_OR_RETURN(std::string genesis, ReadFile(workspace.GenesisBlockFile(target.channel)));
+  if (!setup.genesis.ParseFromString(genesis)) {
+    return Status::InvalidArgument(workspace.GenesisBlockFile(target.channel) + ": not a block");
+  }
+  for (const EndorserTarget& endorser : target.endorsers) {
+    const lab::NodeSpec* node = workspace.FindNode(endorser.name);
+    if (node == nullptr) return Status::NotFound("workspace has no node " + endorser.name);
+    LOOM_ASSIGN_OR_RETURN(auto signer, SignerOf(node->msp_dir, node->info.mspid));
+    setup.endorsers.push_back({endorser.name, node->info.mspid, signer});
+  }
+  const lab::NodeSpec* orderer = workspace.FindNode(target.orderer_name);
+  if (orderer == nullptr) return Status::NotFound("workspace has no node " + target.orderer_name);
+  LOOM_ASSIGN_OR_RETURN(setup.orderer, SignerOf(orderer->msp_dir, orderer->info.mspid));
+  setup.txs = run.txs.value_or(4000);
+  setup.block_size = static_cast<uint32_t>(run.block_size.value_or(
+      std::max<uint32_t>(1, workspace.scenario().orderer.batch_size.max_message_count)));
+  setup.scratch_dir = std::filesystem::temp_directory_path().string();
+  return setup;
+}
+
 int Fail(const Status& status) {
   std::fprintf(stderr, "loom-bench: %s\n", status.ToString().c_str());
   return kExitFailed;
@@ -186,13 +229,6 @@ int RunCommand(const std::vector<std::string>& args) {
   RunArgs run;
   if (Status parsed = ParseRunArgs(args, &run); !parsed.ok()) {
     std::fprintf(stderr, "loom-bench run: %s\n", parsed.message().c_str());
-    return kExitUsage;
-  }
-  if (run.mode == Mode::kValidateOnly) {
-    std::fprintf(
-        stderr,
-        "loom-bench run: --validate-only is not available yet (pre-built blocks fed to a committing peer); "
-        "use --endorse-only, --order-only or the end-to-end mode\n");
     return kExitUsage;
   }
   // A scenario: its workspace is prepared and the network brought up (or
@@ -318,7 +354,7 @@ int RunCommand(const std::vector<std::string>& args) {
   for (const lab::NodeSpec& node : workspace->nodes()) nodes.push_back({node.info.fqdn, node.pid_file});
   NodeSampler sampler(std::move(nodes));
   std::unique_ptr<lab::TraceCollector> collector;
-  if (!run.no_trace) {
+  if (!run.no_trace && run.mode != Mode::kValidateOnly) {
     lab::TraceCollectorOptions trace_options;
     if (!run.report_dir.empty()) trace_options.store_dir = run.report_dir + "/traces";
     Result<std::unique_ptr<lab::TraceCollector>> started =
@@ -332,13 +368,23 @@ int RunCommand(const std::vector<std::string>& args) {
           started.ok() ? "not every node's Observer stream connected" : started.status().message().c_str());
     }
   }
-  ProgressPrinter printer;
-  Engine engine(resolved->target, options);
-  Result<RunResult> result = engine.Run(**workload, [&](const Progress& progress) {
-    sampler.Tick();
-    printer(progress);
-  });
-  printer.Done();
+  Result<RunResult> result = Status::Internal("not run");
+  if (run.mode == Mode::kValidateOnly) {
+    Result<ValidateOnlySetup> setup = ValidateOnlySetupFor(*workspace, resolved->target, run);
+    if (!setup.ok()) return Fail(setup.status());
+    std::fprintf(stderr, "validate-only: %lu transactions in blocks of %u, committed in this process\n",
+                 static_cast<unsigned long>(setup->txs), setup->block_size);
+    result = RunValidateOnly(*setup);
+    options.loop = config::LoadMode::kClosed;  // no send schedule: the blocks are handed over at once
+  } else {
+    ProgressPrinter printer;
+    Engine engine(resolved->target, options);
+    result = engine.Run(**workload, [&](const Progress& progress) {
+      sampler.Tick();
+      printer(progress);
+    });
+    printer.Done();
+  }
   if (!result.ok()) return Fail(result.status());
   std::optional<Table1> traced;
   if (collector) {

@@ -92,6 +92,22 @@ TEST(BenchCliTest, ScenarioRunWritesAConsistentReportAndGoesDown) {
                               &status);
   EXPECT_EQ(ps, "");
 
+  // --validate-only needs only the workspace's files (the network is down
+  // now): pre-built blocks committed in-process, every transaction VALID.
+  std::string validated = RunCommand(std::string(LOOM_BENCH_BIN) + " run " + ws +
+                                         " --workload assets-create --validate-only --txs 200 --block-size 50"
+                                         " --ceiling-seconds 0.1 --json 2>&1 >" +
+                                         dir.File("validate.json"),
+                                     &status);
+  ASSERT_EQ(status, 0) << validated;
+  nlohmann::json v = nlohmann::json::parse(Slurp(dir.File("validate.json")), nullptr, false);
+  ASSERT_FALSE(v.is_discarded());
+  EXPECT_EQ(v["run"]["mode"], "validate-only");
+  EXPECT_EQ(v["counts"]["sent"], 200);
+  EXPECT_EQ(v["counts"]["valid"], 200);
+  EXPECT_EQ(v["rates"]["blocks_seen"], 4);
+  EXPECT_DOUBLE_EQ(v["crypto"]["verifies_per_tx"].get<double>(), 1 + 2 + 1.0 / 50);
+
   // compare with itself: every ratio 1 (or 0 where A is 0).
   std::string compared = RunCommand(
       std::string(LOOM_BENCH_BIN) + " compare " + report + " " + report + "/report.json --json", &status);

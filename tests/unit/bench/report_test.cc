@@ -115,6 +115,25 @@ TEST(ReportTest, ThroughputAndCeiling) {
   EXPECT_FALSE(report.generator_cpu_share > 0.8);
 }
 
+TEST(ReportTest, CeilingCountsOnlyTheWorkOfTheMode) {
+  Topology topology;
+  topology.endorsements = 2;
+  topology.committing_peers = 3;
+  topology.txs_per_block = 10;
+  CryptoRates rates{1000, 3000, 2};
+  topology.work = Topology::Work::kEndorseOnly;
+  EXPECT_DOUBLE_EQ(ComputeCeiling(rates, topology).verifies_per_tx, 2);
+  topology.work = Topology::Work::kOrderOnly;
+  EXPECT_DOUBLE_EQ(ComputeCeiling(rates, topology).verifies_per_tx, 1);
+  topology.work = Topology::Work::kValidateOnly;
+  EXPECT_DOUBLE_EQ(ComputeCeiling(rates, topology).verifies_per_tx, 3.1);
+  EXPECT_DOUBLE_EQ(ComputeCeiling(rates, topology).verify_ceiling_tps, 3000 / 3.1);
+  topology.work = Topology::Work::kEndToEnd;
+  Ceiling e2e = ComputeCeiling(rates, topology);
+  EXPECT_DOUBLE_EQ(e2e.verifies_per_tx, 2 + 1 + 3 * 3 + 0.3);
+  EXPECT_DOUBLE_EQ(e2e.sign_verify_ceiling_tps, 1 / (e2e.verifies_per_tx / 3000 + e2e.signs_per_tx / 1000));
+}
+
 TEST(ReportTest, FilesAreWrittenAndParseable) {
   loom::testing::TempDir dir("bench-report");
   Report report = BuildReport(Description(), Result100(), {{"peer0.org1", true, 12.5, 30, 1 << 20, {12, 13}}},
