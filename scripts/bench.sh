@@ -36,3 +36,17 @@ awk -v s="$sign_ns" -v v="$verify_ns" -v h="$sha_ns" -v os="$ossl_sign" -v ov="$
   if (v > 0 && ov > 0) printf "ECDSA P-256 verify: %8.0f/s vs openssl %8.0f/s  ratio %.2f\n", 1e9 / v, ov, (1e9 / v) / ov;
   if (h > 0 && oh > 0) printf "SHA-256 1 KiB:      %8.1f MB/s vs openssl %8.1f MB/s  ratio %.2f\n", 1024e3 / h, oh / 1000, (1024e3 / h) / (oh / 1000);
 }'
+
+# loom-bench on the quickstart network (docs/bench.md): peak end-to-end throughput as a share of the
+# network's crypto ceiling (closed loop), then the committer alone (validate-only); the network is
+# brought up in a temporary workspace and stopped afterwards.
+loom_bench="$build_dir/app/bench/loom-bench"
+if [ -x "$loom_bench" ]; then
+  echo "== loom-bench: quickstart end-to-end (closed loop, 160 in flight, 10 s)"
+  "$loom_bench" run scenarios/quickstart.yaml --workspace "$out/quickstart" --workload assets-create \
+    --in-flight 160 --clients 32 --duration 10s --report "$out/e2e" --down ||
+    echo "loom-bench: the end-to-end run failed" >&2
+  echo "== loom-bench: quickstart validate-only (4000 transactions, in-process committer)"
+  "$loom_bench" run "$out/quickstart" --workload assets-create --validate-only --txs 4000 ||
+    echo "loom-bench: the validate-only run failed" >&2
+fi
