@@ -114,6 +114,7 @@ struct Engine::State {
   State(const BenchTarget& t, const EngineOptions& o, Workload& w) : target(t), options(o), workload(w) {}
 
   Nanos Now() const { return SteadyClock::now() - start; }
+  bool Stopped() const { return options.stop != nullptr && options.stop->load(); }
 
   // Call with `mutex` held: the transaction is over.
   void FinishLocked(TxRecord& record, Outcome outcome) {
@@ -258,17 +259,19 @@ struct Engine::State {
     while (true) {
       uint64_t seq = 0;
       Nanos intended{0};
+      if (Stopped()) break;
       if (open) {
         seq = next_slot++;
         if (seq >= schedule.size()) break;
         intended = schedule[seq];
         std::this_thread::sleep_until(start + intended);
+        if (Stopped()) break;
         std::lock_guard lock(mutex);
         ++in_flight;
       } else {
         std::unique_lock lock(mutex);
-        changed.wait_until(lock, end, [&] { return in_flight < options.in_flight; });
-        if (SteadyClock::now() >= end) break;
+        changed.wait_until(lock, end, [&] { return in_flight < options.in_flight || Stopped(); });
+        if (SteadyClock::now() >= end || Stopped()) break;
         ++in_flight;
         seq = next_slot++;
         intended = Now();
@@ -499,9 +502,10 @@ Result<RunResult> Engine::Run(Workload& workload, const std::function<void(const
     {
       std::unique_lock lock(state.mutex);
       state.changed.wait_for(lock, std::chrono::milliseconds(200));
+      if (state.Stopped()) state.changed.notify_all();  // wake closed-loop clients
       if (!sends_over && state.clients_running == 0) {
         sends_over = true;
-        result.measured = std::max(options_.duration, state.Now());
+        result.measured = state.Stopped() ? state.Now() : std::max(options_.duration, state.Now());
       }
       if (sends_over && state.pending.empty()) break;
     }
@@ -534,6 +538,16 @@ Result<RunResult> Engine::Run(Workload& workload, const std::function<void(const
     std::lock_guard lock(state.mutex);
     result.blocks_seen = state.blocks_seen;
     result.records.assign(state.records.begin(), state.records.end());
+  }
+  if (state.Stopped()) {
+    std::string unsent = options_.loop == config::LoadMode::kOpen
+                             ? "; " + std::to_string(state.schedule.size() - result.records.size()) +
+                                   " scheduled sends were not made"
+                             : "";
+    result.warnings.push_back(
+        "interrupted after " +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(result.measured).count()) + " s" +
+        unsent + "; what was sent is reported");
   }
   std::sort(result.records.begin(), result.records.end(),
             [](const TxRecord& a, const TxRecord& b) { return a.seq < b.seq; });

@@ -27,6 +27,7 @@
 // from the calling thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -95,6 +96,9 @@ struct EngineOptions {
   Nanos late_threshold = std::chrono::milliseconds(2);
   std::chrono::milliseconds call_timeout{10000};  // each endorse / broadcast
   std::chrono::milliseconds tx_timeout{30000};    // from send to commit seen
+  // When set (e.g. by Ctrl-C): no new sends; what was sent is drained and
+  // reported, with a warning naming the sends not made.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct Progress {

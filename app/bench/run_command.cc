@@ -1,5 +1,6 @@
 #include "app/bench/run_command.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -27,6 +28,14 @@
 
 namespace loom::bench {
 namespace {
+
+// Ctrl-C: the first stops the sends and lets the run drain and report; a
+// second one ends the program as usual.
+std::atomic<bool> g_interrupted{false};
+extern "C" void OnInterrupt(int) {
+  g_interrupted = true;
+  signal(SIGINT, SIG_DFL);
+}
 
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
@@ -368,6 +377,8 @@ int RunCommand(const std::vector<std::string>& args) {
           started.ok() ? "not every node's Observer stream connected" : started.status().message().c_str());
     }
   }
+  options.stop = &g_interrupted;
+  signal(SIGINT, OnInterrupt);
   Result<RunResult> result = Status::Internal("not run");
   if (run.mode == Mode::kValidateOnly) {
     Result<ValidateOnlySetup> setup = ValidateOnlySetupFor(*workspace, resolved->target, run);
