@@ -232,7 +232,11 @@ struct Engine::State {
     }
     Result<std::pair<int, std::string>> ack = broadcast.Send(envelope);
     std::lock_guard lock(mutex);
-    if (record.ordered.count() < 0) record.ordered = Now();
+    // The ack can arrive after the block that holds the transaction (the
+    // stream threads race): the ordering phase then ends at the commit.
+    if (record.ordered.count() < 0) {
+      record.ordered = record.committed.count() >= 0 ? std::min(Now(), record.committed) : Now();
+    }
     if (ack.ok() && ack->first == kSuccess) return;
     auto it = pending.find(record.tx_id);
     if (it == pending.end() || it->second != &record) return;  // already finished (seen in a block)
