@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run [HEADLESS=1]`: brings the scenario's network up in a workspace
+# `make run`: opens the Loom GUI (ui/loom) on the scenario.
+# `make run HEADLESS=1`: brings the scenario's network up in a workspace
 # (crypto, genesis blocks, orderer and peers as processes, chaincodes
 # installed and defined), records traces while loom-bench runs a short
 # load, then prints the transaction flow of a few transactions (every phase
@@ -15,10 +16,16 @@ bench="$build_dir/app/bench/loom-bench"
 workspace="$run_dir/workspace"
 report="$run_dir/report"
 
-if [[ "$headless" != 1 ]]; then
-  echo "note: the Loom GUI is not built yet; running the headless flow (make run HEADLESS=1)."
-fi
 mkdir -p "$run_dir"
+if [[ "$headless" != 1 ]]; then
+  # The GUI on the scenario, in the same workspace as the headless flow (a
+  # network already running there is attached when Start is pressed).
+  if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" && -z "${QT_QPA_PLATFORM:-}" ]]; then
+    echo "loom: no display (DISPLAY / WAYLAND_DISPLAY unset); use make run HEADLESS=1 for the terminal flow." >&2
+    exit 1
+  fi
+  exec "$build_dir/ui/loom" --scenario "$scenario" --workspace "$workspace"
+fi
 
 if "$loomctl" status --workspace "$workspace" >/dev/null 2>&1; then
   echo "== the network of $workspace is already running (loomctl down --workspace $workspace stops it)"
