@@ -193,6 +193,23 @@ TEST_F(LabClientEndToEnd, GatewayRefusesWhatFabricWouldRefuse) {
   EXPECT_TRUE(gateway.Invoke("mychannel", "counter", {"Increment", "x"}, options).status().IsNotFound());
 }
 
+TEST_F(LabClientEndToEnd, GatewayFailsOverToTheNextOrderer) {
+  NetworkEndpoints endpoints = *endpoints_;
+  OrdererEndpoint dead = endpoints.orderers.front();
+  dead.name = "dead.example.com";
+  dead.endpoint.address = "127.0.0.1:1";  // nothing listens there
+  endpoints.orderers.insert(endpoints.orderers.begin(), dead);
+  auto invoked = Gateway(endpoints, *identity_).Invoke("mychannel", "counter", {"Increment", "failover"});
+  ASSERT_TRUE(invoked.ok()) << invoked.status().ToString();
+  EXPECT_EQ(invoked->orderer, "orderer.example.com");
+  EXPECT_EQ(invoked->validation_code_name, "VALID");
+
+  endpoints.orderers.resize(1);  // only the dead one
+  auto unordered = Gateway(endpoints, *identity_).Invoke("mychannel", "counter", {"Increment", "failover"});
+  ASSERT_FALSE(unordered.ok());
+  EXPECT_THAT(unordered.status().message(), HasSubstr("not ordered: dead.example.com"));
+}
+
 TEST_F(LabClientEndToEnd, GatewayRefusesEndorsementsThatDisagree) {
   // nondet writes a random value: the two endorsers' results differ.
   auto invoked = MakeGateway().Invoke("mychannel", "nondet", {"Random", "dice"});
