@@ -260,7 +260,7 @@ struct Engine::State {
   }
 
   void ClientLoop(int client) {
-    KeyGenerator keys(options.keys, options.seed * 1000003ULL + static_cast<uint64_t>(client));
+    KeyGenerator keys(options.keys, options.seed * 1000003ULL + static_cast<uint64_t>(client), client);
     BroadcastStream broadcast(orderer, stream_deadline);
     const bool open = options.loop == config::LoadMode::kOpen;
     const SteadyClock::time_point end = start + options.duration;

@@ -5,7 +5,8 @@
 
 namespace loom::bench {
 
-KeyGenerator::KeyGenerator(const config::KeySpace& space, uint64_t seed) : space_(space), random_(seed) {
+KeyGenerator::KeyGenerator(const config::KeySpace& space, uint64_t seed, int client)
+    : space_(space), random_(seed), client_(client) {
   if (space_.count == 0) space_.count = 1;
   if (space_.distribution == config::KeyDistribution::kZipf) {
     auto cdf = std::make_shared<std::vector<double>>(space_.count);

@@ -19,7 +19,10 @@ namespace loom::bench {
 
 class KeyGenerator {
  public:
-  KeyGenerator(const config::KeySpace& space, uint64_t seed);
+  // `client`: the client thread that owns the generator (for {client} in
+  // argument templates).
+  KeyGenerator(const config::KeySpace& space, uint64_t seed, int client = 0);
+  int client() const { return client_; }
   // A key index in [0, count).
   uint64_t NextIndex();
   // "key-<index>".
@@ -32,6 +35,7 @@ class KeyGenerator {
   std::mt19937_64 random_;
   std::shared_ptr<const std::vector<double>> zipf_cdf_;  // shared between copies
   uint64_t hot_count_ = 0;
+  int client_ = 0;
 };
 
 }  // namespace loom::bench

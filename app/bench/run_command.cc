@@ -277,14 +277,17 @@ int RunCommand(const std::vector<std::string>& args) {
   config::Workload defaults = scenario.workload.value_or(config::Workload{});
 
   // Scenario defaults, then the command line.
+  // A scenario workload for a chaincode loom-bench has no named workload
+  // for runs from its own block (argument templates).
   std::string workload_name = !run.workload.empty() ? run.workload : WorkloadNameOf(defaults);
+  const bool from_template =
+      workload_name.empty() && scenario.workload.has_value() && !defaults.chaincode.empty();
+  if (from_template) workload_name = defaults.chaincode + ":" + defaults.function;
   if (workload_name.empty()) {
-    std::fprintf(
-        stderr,
-        "loom-bench run: --workload is needed (the scenario has no workload block loom-bench knows)\n");
+    std::fprintf(stderr, "loom-bench run: --workload is needed (the scenario has no workload block)\n");
     return kExitUsage;
   }
-  std::string chaincode = ChaincodeOf(workload_name);
+  std::string chaincode = from_template ? defaults.chaincode : ChaincodeOf(workload_name);
   if (chaincode.empty()) return Fail(MakeWorkload(workload_name, {}).status());
   std::string channel = run.channel;
   if (channel.empty() && !defaults.channel.empty() && defaults.chaincode == chaincode)
@@ -351,7 +354,8 @@ int RunCommand(const std::vector<std::string>& args) {
   workload_options.run_id = std::to_string(std::random_device{}());
   workload_options.key_count = options.keys.count;
   workload_options.state_dir = workspace->dir() + "/bench";
-  Result<std::unique_ptr<Workload>> workload = MakeWorkload(workload_name, workload_options);
+  Result<std::unique_ptr<Workload>> workload =
+      from_template ? MakeTemplateWorkload(defaults) : MakeWorkload(workload_name, workload_options);
   if (!workload.ok()) return Fail(workload.status());
 
   std::fprintf(stderr, "measuring the crypto ceiling (%.1f s sign + %.1f s verify on every core)...\n",

@@ -192,7 +192,50 @@ class Fabcoin : public Workload {
   std::vector<std::string> coins_;  // minted during set-up, each spent once
 };
 
+class TemplateWorkload : public Workload {
+ public:
+  explicit TemplateWorkload(config::Workload spec)
+      : spec_(std::move(spec)), name_(spec_.chaincode + ":" + spec_.function) {}
+  std::string_view name() const override { return name_; }
+  std::string_view chaincode() const override { return spec_.chaincode; }
+  Result<TxRequest> Next(uint64_t seq, KeyGenerator& keys) override {
+    TxRequest request;
+    request.args.push_back(spec_.function);
+    std::string key;  // drawn once, only when a template asks for it
+    for (const std::string& pattern : spec_.args) {
+      std::string arg;
+      for (size_t at = 0; at < pattern.size();) {
+        auto fill = [&](std::string_view placeholder, const std::function<std::string()>& value) {
+          if (pattern.compare(at, placeholder.size(), placeholder) != 0) return false;
+          arg += value();
+          at += placeholder.size();
+          return true;
+        };
+        if (fill("{key}", [&] { return key.empty() ? (key = keys.NextKey()) : key; }) ||
+            fill("{seq}", [&] { return std::to_string(seq); }) ||
+            fill("{client}", [&] { return std::to_string(keys.client()); })) {
+          continue;
+        }
+        arg += pattern[at++];
+      }
+      request.args.push_back(std::move(arg));
+    }
+    return request;
+  }
+
+ private:
+  config::Workload spec_;
+  std::string name_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<Workload>> MakeTemplateWorkload(const config::Workload& spec) {
+  if (spec.chaincode.empty() || spec.function.empty()) {
+    return Status::InvalidArgument("the scenario's workload needs a chaincode and a function");
+  }
+  return std::unique_ptr<Workload>(new TemplateWorkload(spec));
+}
 
 std::vector<std::string> WorkloadNames() {
   return {"assets-create",     "assets-transfer", "assets-read",

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "app/bench/key_generator.h"
+#include "core/config/scenario.h"
 #include "core/util/status.h"
 
 namespace loom::bench {
@@ -55,6 +56,13 @@ struct WorkloadOptions {
   uint64_t key_count = 1000;
   std::string state_dir;  // where the Fabcoin central bank's key is kept between runs
 };
+
+// A scenario's own workload block for any chaincode (e.g. nondet's Random,
+// spin's Spin): args[0] = spec.function, then spec.args with the templates
+// {key} (one key of the generator per transaction, "key-<k>"), {seq} (the
+// transaction's number) and {client} (the client thread) filled in. Named
+// "<chaincode>:<function>"; no set-up.
+Result<std::unique_ptr<Workload>> MakeTemplateWorkload(const config::Workload& spec);
 
 // The workload called `name`; InvalidArgument listing the known names.
 Result<std::unique_ptr<Workload>> MakeWorkload(std::string_view name, const WorkloadOptions& options);

@@ -98,6 +98,28 @@ TEST(WorkloadTest, FabcoinSpendSpendsTheCoinsMintedInSetUp) {
   EXPECT_FALSE(workload->Next(150, keys).ok());  // no coin left: a client error, not a silent reuse
 }
 
+TEST(WorkloadTest, ScenarioTemplatesFillKeySeqAndClient) {
+  config::Workload spec;
+  spec.chaincode = "nondet";
+  spec.function = "Random";
+  spec.args = {"{key}", "s{seq}-c{client}", "{key}/{key}", "plain"};
+  auto workload = std::move(MakeTemplateWorkload(spec).value());
+  EXPECT_EQ(workload->name(), "nondet:Random");
+  EXPECT_EQ(workload->chaincode(), "nondet");
+  config::KeySpace space;
+  space.count = 3;
+  KeyGenerator keys(space, 9, /*client=*/4);
+  TxRequest request = workload->Next(12, keys).value();
+  ASSERT_EQ(request.args.size(), 5u);
+  EXPECT_EQ(request.args[0], "Random");
+  EXPECT_THAT(request.args[1], ::testing::StartsWith("key-"));
+  EXPECT_EQ(request.args[2], "s12-c4");
+  EXPECT_EQ(request.args[3], request.args[1] + "/" + request.args[1]);  // one key per transaction
+  EXPECT_EQ(request.args[4], "plain");
+  config::Workload empty;
+  EXPECT_FALSE(MakeTemplateWorkload(empty).ok());
+}
+
 TEST(NodeSamplerTest, SamplesRunningNodesAndSaysWhichAreNot) {
   loom::testing::TempDir dir("bench-sampler");
   ASSERT_TRUE(lab::WritePidFile(dir.File("self.pid"), lab::RecordOf(getpid()).value()).ok());
