@@ -143,9 +143,6 @@ QVariant BlockTxModel::data(const QModelIndex& index, int role) const {
     }
   }
   if (role == Qt::ToolTipRole && index.column() == kTxId) return tx->txId;
-  if (index.column() == kCode && role == Qt::ForegroundRole) {
-    return QBrush(widgets::ValidationColor(tx->validationCode == 0));
-  }
   return {};
 }
 

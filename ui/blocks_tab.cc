@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 
 #include "widgets/chain_strip.h"
+#include "widgets/validation_badge_delegate.h"
 
 namespace loom::ui {
 
@@ -56,6 +57,7 @@ BlocksTab::BlocksTab(BlocksModel* blocks, QWidget* parent)
   txView_->setSelectionMode(QAbstractItemView::SingleSelection);
   txView_->horizontalHeader()->setStretchLastSection(true);
   txView_->verticalHeader()->hide();
+  txView_->setItemDelegateForColumn(BlockTxModel::kCode, new widgets::ValidationBadgeDelegate(txView_));
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);

@@ -8,8 +8,9 @@
 
 namespace loom::widgets {
 
-// "running" green, "paused" amber, "stopped"/"exited" grey, "unhealthy" red,
-// "planned" (not started) blue-grey; anything else grey.
+// "running" green, "paused" amber, "unhealthy" and "exited" (down while its
+// network runs) red, "planned" (not started) blue-grey; "stopped" and
+// anything else grey.
 QColor StateColor(const QString& state);
 // VALID green, anything else red.
 QColor ValidationColor(bool valid);

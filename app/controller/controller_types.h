@@ -23,8 +23,11 @@ struct ScenarioError {
 struct NodeRow {
   QString name;  // FQDN
   QString org;
-  QString role;   // "peer" | "orderer"
-  QString state;  // "running" | "paused" | "stopped" | "unhealthy" | "planned"
+  QString role;  // "peer" | "orderer"
+  // "running" | "paused" | "unhealthy" (from the lab); "exited" (down while
+  // the network runs: killed or crashed); "stopped" (the network was
+  // stopped); "planned" (a scenario's node before start).
+  QString state;
   QString raftRole;
   qulonglong height = 0;  // highest over the node's channels
   int pid = 0;

@@ -198,9 +198,12 @@ void LabController::stop(bool purge) {
       status = session->network.Down(purge);
     }
     QString error = status.ok() ? QString() : ErrorText(status);
-    return std::function<void()>([this, error] {
+    QVector<NodeRow> rows = PlannedNodes(session->workspace.scenario());
+    for (NodeRow& row : rows) row.state = QStringLiteral("stopped");
+    return std::function<void()>([this, error, rows] {
       session_.reset();
       setState(NetworkState::kStopped);
+      emit nodesChanged(rows);
       if (!error.isEmpty()) emit operationFailed(QStringLiteral("stop"), error);
     });
   });
@@ -265,6 +268,10 @@ void LabController::pollStatus() {
       });
     }
     QVector<NodeRow> rows = NodeRows(*statuses);
+    // A node that is down while its network runs was killed or crashed.
+    for (NodeRow& row : rows) {
+      if (row.state == QLatin1String("stopped")) row.state = QStringLiteral("exited");
+    }
     QHash<QString, qulonglong> heights = ChannelHeights(*statuses);
     return std::function<void()>([this, session, rows, heights] {
       pollInFlight_ = false;

@@ -145,10 +145,34 @@ class LabControllerTest : public QObject {
     QVERIFY(!log.first().at(2).toString().isEmpty());
   }
 
+  void killedNodeTurnsExitedAndRestarts() {
+    QVERIFY(controller_->state() == NetworkState::kRunning);
+    QSignalSpy failed(controller_.get(), &LabController::operationFailed);
+    QString state;
+    auto stateOfPeer2 = [this, &state] {
+      QSignalSpy nodes(controller_.get(), &LabController::nodesChanged);
+      if (!nodes.wait(5000)) return QString();
+      for (const auto& row : nodes.last().first().value<QVector<loom::controller::NodeRow>>()) {
+        if (row.name == QStringLiteral("peer0.org2.example.com")) state = row.state;
+      }
+      return state;
+    };
+    controller_->killNode(QStringLiteral("peer0.org2"));
+    QTRY_COMPARE_WITH_TIMEOUT(stateOfPeer2(), QStringLiteral("exited"), 20000);
+    controller_->restartNode(QStringLiteral("peer0.org2"));
+    QTRY_COMPARE_WITH_TIMEOUT(stateOfPeer2(), QStringLiteral("running"), 60000);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
+  }
+
   void stopsTheNetwork() {
+    QSignalSpy nodes(controller_.get(), &LabController::nodesChanged);
     controller_->stop();
     QCOMPARE(controller_->state(), NetworkState::kStopping);
     QTRY_VERIFY_WITH_TIMEOUT(controller_->state() == NetworkState::kStopped, 60000);
+    QVERIFY(!nodes.isEmpty());
+    for (const auto& row : nodes.last().first().value<QVector<loom::controller::NodeRow>>()) {
+      QCOMPARE(row.state, QStringLiteral("stopped"));
+    }
     QVERIFY(!loom::guitest::NetworkRuns(controller_->workspaceDir().toStdString()));
   }
 
