@@ -26,6 +26,7 @@ Result<ResolvedTarget> ResolveTarget(const lab::NetworkEndpoints& endpoints, con
     return Status::FailedPrecondition("no orderer of the network serves channel " + channel);
   target.orderer_name = orderers.front()->name;
   target.orderer = orderers.front()->endpoint;
+  for (size_t i = 1; i < orderers.size(); ++i) target.other_orderers.push_back(orderers[i]->endpoint);
   return resolved;
 }
 

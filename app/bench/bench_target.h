@@ -2,7 +2,8 @@
 // endorsers (one peer per member org — the first peer of the org that joined
 // the channel — enough for any policy over the member orgs, MAJORITY and AND
 // included), the peer whose DeliverFiltered stream says "committed" (the
-// first endorser), and the channel's first orderer. Pure; thread-safe.
+// first endorser), and the channel's first orderer (the others are the
+// broadcast fail-over). Pure; thread-safe.
 #pragma once
 
 #include <memory>

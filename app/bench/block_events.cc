@@ -140,9 +140,9 @@ struct BroadcastStream::Impl {
   std::unique_ptr<grpc::ClientReaderWriter<common::Envelope, ::orderer::BroadcastResponse>> stream;
 };
 
-BroadcastStream::BroadcastStream(std::shared_ptr<grpc::Channel> orderer,
+BroadcastStream::BroadcastStream(std::vector<std::shared_ptr<grpc::Channel>> orderers,
                                  std::chrono::system_clock::time_point deadline)
-    : orderer_(std::move(orderer)), deadline_(deadline) {}
+    : orderers_(std::move(orderers)), deadline_(deadline) {}
 
 BroadcastStream::~BroadcastStream() {
   Close();
@@ -158,11 +158,13 @@ void BroadcastStream::Close() {
 
 Result<std::pair<int, std::string>> BroadcastStream::Send(const common::Envelope& envelope) {
   std::string failure;
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  if (orderers_.empty()) return Status::InvalidArgument("Broadcast: no orderer");
+  // The current stream may just have gone stale: one extra attempt at it.
+  for (size_t attempt = 0; attempt <= orderers_.size(); ++attempt) {
     if (!impl_) {
       impl_ = std::make_unique<Impl>();
       impl_->context.set_deadline(deadline_);
-      impl_->stub = ::orderer::AtomicBroadcast::NewStub(orderer_);
+      impl_->stub = ::orderer::AtomicBroadcast::NewStub(orderers_[current_]);
       impl_->stream = impl_->stub->Broadcast(&impl_->context);
     }
     ::orderer::BroadcastResponse response;
@@ -173,6 +175,7 @@ Result<std::pair<int, std::string>> BroadcastStream::Send(const common::Envelope
     grpc::Status status = impl_->stream->Finish();
     failure = status.ok() ? "the orderer closed the stream" : status.error_message();
     impl_.reset();
+    if (attempt > 0) current_ = (current_ + 1) % orderers_.size();
     if (std::chrono::system_clock::now() >= deadline_) break;
   }
   return Status::Unavailable("Broadcast: " + failure);

@@ -51,12 +51,15 @@ class BlockEventStream {
 };
 
 // A Broadcast stream kept open for many envelopes (what Fabric's SDKs do):
-// one envelope at a time, answered in order. Reopened once when it broke.
-// Every stream ends by `deadline` at the latest, so a silent orderer cannot
-// hold a client thread past the run. Not thread-safe: one per client thread.
+// one envelope at a time, answered in order. When the stream breaks it is
+// reopened, to the next orderer of `orderers` (a Raft follower forwards to
+// the leader), each orderer tried once per envelope. Every stream ends by
+// `deadline` at the latest, so a silent orderer cannot hold a client thread
+// past the run. Not thread-safe: one per client thread.
 class BroadcastStream {
  public:
-  BroadcastStream(std::shared_ptr<grpc::Channel> orderer, std::chrono::system_clock::time_point deadline);
+  BroadcastStream(std::vector<std::shared_ptr<grpc::Channel>> orderers,
+                  std::chrono::system_clock::time_point deadline);
   ~BroadcastStream();
   // The orderer's answer status (common::Status: 200 = SUCCESS) and info;
   // an error only when no answer came.
@@ -64,7 +67,8 @@ class BroadcastStream {
 
  private:
   void Close();
-  std::shared_ptr<grpc::Channel> orderer_;
+  std::vector<std::shared_ptr<grpc::Channel>> orderers_;
+  size_t current_ = 0;  // the orderer the stream goes to
   std::chrono::system_clock::time_point deadline_;
   struct Impl;
   std::unique_ptr<Impl> impl_;

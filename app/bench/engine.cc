@@ -94,6 +94,7 @@ struct Engine::State {
   Workload& workload;
   std::vector<std::shared_ptr<grpc::Channel>> endorsers;
   std::shared_ptr<grpc::Channel> orderer;
+  std::vector<std::shared_ptr<grpc::Channel>> broadcast_orderers;  // `orderer` first
   std::unique_ptr<util::WorkerPool> endorse_pool;
   SteadyClock::time_point start;
   std::chrono::system_clock::time_point stream_deadline;
@@ -261,7 +262,7 @@ struct Engine::State {
 
   void ClientLoop(int client) {
     KeyGenerator keys(options.keys, options.seed * 1000003ULL + static_cast<uint64_t>(client), client);
-    BroadcastStream broadcast(orderer, stream_deadline);
+    BroadcastStream broadcast(broadcast_orderers, stream_deadline);
     const bool open = options.loop == config::LoadMode::kOpen;
     const SteadyClock::time_point end = start + options.duration;
     while (true) {
@@ -327,7 +328,8 @@ struct Engine::State {
     }
     for (uint32_t c = 0; c < std::max<uint32_t>(1, options.clients); ++c) {
       threads.emplace_back([&] {
-        BroadcastStream broadcast(orderer, std::chrono::system_clock::now() + options.tx_timeout * 4);
+        BroadcastStream broadcast(broadcast_orderers,
+                                  std::chrono::system_clock::now() + options.tx_timeout * 4);
         for (size_t i = next++; i < requests.size(); i = next++) {
           mine[i]->sent = Now();
           {
@@ -424,6 +426,10 @@ Result<RunResult> Engine::Run(Workload& workload, const std::function<void(const
   for (const EndorserTarget& endorser : target_.endorsers)
     state.endorsers.push_back(client::Dial(endorser.endpoint));
   state.orderer = client::Dial(target_.orderer);
+  state.broadcast_orderers.push_back(state.orderer);
+  for (const client::Endpoint& other : target_.other_orderers) {
+    state.broadcast_orderers.push_back(client::Dial(other));
+  }
   state.endorse_pool = std::make_unique<util::WorkerPool>(std::max<size_t>(
       1, options_.clients * (target_.endorsers.size() > 1 ? target_.endorsers.size() - 1 : 1)));
   state.start = SteadyClock::now();

@@ -81,7 +81,8 @@ struct BenchTarget {
   EndorserTarget watch_peer;              // whose DeliverFiltered stream says "committed"
   std::string orderer_name;
   client::Endpoint orderer;
-  std::shared_ptr<protocol::Signer> signer;  // the submitting client
+  std::vector<client::Endpoint> other_orderers;  // the channel's other orderers: broadcast fail-over
+  std::shared_ptr<protocol::Signer> signer;      // the submitting client
 };
 
 struct EngineOptions {
