@@ -19,7 +19,7 @@ struct PeerEndpoint {
   std::string org;    // scenario org name ("Org1"); the MSP id when unknown
   std::string mspid;  // "Org1MSP"
   client::Endpoint endpoint;
-  std::string operations_address;  // "host:port" of /healthz and /metrics; empty when unknown
+  std::string operations_address;     // "host:port" of /healthz and /metrics; empty when unknown
   std::vector<std::string> channels;  // channels the peer joined
 };
 

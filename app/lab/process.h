@@ -27,9 +27,9 @@ struct ProcessRecord {
 };
 
 struct SpawnOptions {
-  std::vector<std::string> argv;  // argv[0] is the program path
-  std::string log_file;           // stdout and stderr are appended here (created 0644)
-  std::string working_dir;        // empty: the caller's
+  std::vector<std::string> argv;                 // argv[0] is the program path
+  std::string log_file;                          // stdout and stderr are appended here (created 0644)
+  std::string working_dir;                       // empty: the caller's
   std::map<std::string, std::string> extra_env;  // added to the caller's environment
 };
 

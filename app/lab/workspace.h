@@ -35,19 +35,19 @@
 namespace loom::lab {
 
 struct NodeSpec {
-  config::NodeInfo info;           // kind, org, mspid, name, fqdn
-  std::string listen_address;      // "127.0.0.1:PORT": Fabric services + loom.Observer + admin
-  std::string operations_address;  // "127.0.0.1:PORT": /healthz, /metrics
-  std::string cluster_address;     // orderers: the Raft cluster port ("" for solo)
-  std::string chaincode_address;   // peers: where chaincodes dial in
+  config::NodeInfo info;              // kind, org, mspid, name, fqdn
+  std::string listen_address;         // "127.0.0.1:PORT": Fabric services + loom.Observer + admin
+  std::string operations_address;     // "127.0.0.1:PORT": /healthz, /metrics
+  std::string cluster_address;        // orderers: the Raft cluster port ("" for solo)
+  std::string chaincode_address;      // peers: where chaincodes dial in
   std::vector<std::string> channels;  // channels the node serves
-  std::string folder;       // <dir>/nodes/<fqdn>
-  std::string config_file;  // <folder>/config.yaml
-  std::string data_dir;     // <folder>/data
-  std::string log_file;     // <folder>/node.log
-  std::string pid_file;     // <folder>/node.pid
-  std::string msp_dir;      // the node's signing MSP in crypto/
-  std::string tls_dir;      // the node's tls/ folder in crypto/
+  std::string folder;                 // <dir>/nodes/<fqdn>
+  std::string config_file;            // <folder>/config.yaml
+  std::string data_dir;               // <folder>/data
+  std::string log_file;               // <folder>/node.log
+  std::string pid_file;               // <folder>/node.pid
+  std::string msp_dir;                // the node's signing MSP in crypto/
+  std::string tls_dir;                // the node's tls/ folder in crypto/
 };
 
 class Workspace {
