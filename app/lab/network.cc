@@ -183,11 +183,18 @@ Result<Network> Network::Up(const Workspace& workspace, const UpOptions& options
     if (options.progress) options.progress(step);
   };
   const SteadyClock::time_point deadline = SteadyClock::now() + options.timeout;
+  std::string running, stopped;
   for (const NodeSpec& node : workspace.nodes()) {
-    if (LiveRecord(node)) {
-      return Status::AlreadyExists("workspace " + workspace.dir() + " is already running (" + node.info.fqdn +
-                                   " is up); 'loomctl down' stops it");
-    }
+    std::string& list = LiveRecord(node) ? running : stopped;
+    list += (list.empty() ? "" : ", ") + node.info.fqdn;
+  }
+  if (!running.empty()) {
+    // Part of a network may have been killed: say which nodes are down and
+    // how to bring them back, rather than only that it runs.
+    return Status::AlreadyExists(
+        "workspace " + workspace.dir() + " is already running (" + running + " up" +
+        (stopped.empty() ? std::string() : "; stopped: " + stopped + " — 'loomctl restart NODE' starts one") +
+        "); 'loomctl down' stops it");
   }
   LOOM_RETURN_IF_ERROR(CheckPortsFree(workspace));
   LOOM_ASSIGN_OR_RETURN(std::string orderer_binary, FindBinary("loom-orderer"));
