@@ -20,6 +20,7 @@
 #include "app/bench/trace_table1.h"
 #include "app/bench/validate_only.h"
 #include "app/bench/workload.h"
+#include "app/lab/gateway.h"
 #include "app/lab/network.h"
 #include "app/lab/trace_collector.h"
 #include "app/lab/workspace.h"
@@ -316,6 +317,24 @@ int RunCommand(const std::vector<std::string>& args) {
   if (!signer.ok()) return Fail(signer.status());
   Result<ResolvedTarget> resolved = ResolveTarget(workspace->Endpoints(), channel, chaincode, *signer);
   if (!resolved.ok()) return Fail(resolved.status());
+  if (run.mode == Mode::kEndToEnd || run.mode == Mode::kEndorseOnly) {
+    // Endorse where the chaincode's policy needs it, as Fabric's gateway
+    // does: an OR policy costs one endorsement, and a dead peer of an org the
+    // policy does not need fails nothing.
+    lab::Gateway gateway(workspace->Endpoints(), *signer);
+    Result<std::vector<const lab::PeerEndpoint*>> chosen =
+        gateway.ChooseEndorsers(channel, chaincode, std::chrono::seconds(10));
+    if (chosen.ok() && !chosen->empty()) {
+      std::vector<EndorserTarget> endorsers;
+      for (const lab::PeerEndpoint* peer : *chosen)
+        endorsers.push_back({peer->name, peer->mspid, peer->endpoint});
+      resolved->target.endorsers = std::move(endorsers);
+      resolved->target.watch_peer = resolved->target.endorsers.front();
+    } else {
+      std::fprintf(stderr, "note: endorsing at one peer of every member org (the endorsement policy: %s)\n",
+                   chosen.ok() ? "no peer chosen" : chosen.status().message().c_str());
+    }
+  }
 
   EngineOptions options;
   options.mode = run.mode;
